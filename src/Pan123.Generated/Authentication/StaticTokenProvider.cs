@@ -1,0 +1,26 @@
+namespace Pan123;
+
+/// <summary>An access token that was obtained elsewhere (the platform console, a secret store) and is used as it is.</summary>
+public sealed class StaticTokenProvider : IPan123TokenProvider
+{
+    private readonly string _accessToken;
+
+    /// <summary>Wraps <paramref name="accessToken"/>.</summary>
+    /// <param name="accessToken">The access token, without the <c>Bearer</c> prefix.</param>
+    /// <exception cref="ArgumentException">The token is empty or contains whitespace or control characters.</exception>
+    public StaticTokenProvider(string accessToken)
+    {
+        AccessTokenFormat.ThrowIfInvalid(accessToken, nameof(accessToken));
+        _accessToken = accessToken;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken = default) =>
+        cancellationToken.IsCancellationRequested
+            ? ValueTask.FromCanceled<string>(cancellationToken)
+            : ValueTask.FromResult(_accessToken);
+
+    /// <summary>Names the type only: the token itself is never part of a string.</summary>
+    /// <returns>A description without the token.</returns>
+    public override string ToString() => nameof(StaticTokenProvider) + " (token hidden)";
+}

@@ -1,0 +1,12 @@
+namespace Pan123;
+
+/// <summary>
+/// The platform's authentication calls (operations tagged <c>Auth</c> in the contract). Its
+/// requests carry the <c>Platform</c> header and never an access token.
+/// </summary>
+public partial class Pan123AuthClient
+{
+    // The token request is the one call made before there is a token: it must never carry one,
+    // whatever configuration it was built with (and a refresh can then never recurse into itself).
+    private protected override bool SendsAccessToken => false;
+}

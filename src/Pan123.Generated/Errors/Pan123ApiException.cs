@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace Pan123;
+
+/// <summary>
+/// The platform answered with an envelope whose <c>code</c> is not 0. The platform's message is
+/// kept intact (usually Chinese) in <see cref="PlatformMessage"/>.
+/// </summary>
+public sealed class Pan123ApiException : Pan123Exception
+{
+    internal Pan123ApiException(string operation, int status, int errorCode, string? platformMessage, string? traceId)
+        : base(
+            Describe(operation, status, "platform code " + errorCode.ToString(CultureInfo.InvariantCulture) + ": " + (platformMessage ?? "(no message)"), traceId, bodyExcerpt: null),
+            operation,
+            status,
+            traceId,
+            innerException: null)
+    {
+        ErrorCode = errorCode;
+        PlatformMessage = platformMessage ?? string.Empty;
+    }
+
+    /// <summary>The envelope's <c>code</c>; compare with the <see cref="Pan123ErrorCodes"/> constants.</summary>
+    public int ErrorCode { get; }
+
+    /// <summary>The envelope's <c>message</c>, exactly as the platform sent it.</summary>
+    public string PlatformMessage { get; }
+
+    /// <summary>Whether retrying the same call after a delay may succeed (codes 429 and 20103).</summary>
+    public bool IsTransient => Pan123ErrorCodes.IsTransient(ErrorCode);
+}

@@ -1,0 +1,36 @@
+using PublicApiGenerator;
+using Shouldly;
+
+namespace Pan123.Tests.PublicApi;
+
+/// <summary>
+/// The public surface of the library, generated code included, against the checked-in
+/// Pan123.Generated.approved.txt. A contract change that changes the API fails here until the
+/// new listing is reviewed and approved (README: "Changing the contract").
+/// </summary>
+public sealed class PublicApiApprovalTests
+{
+    [Fact]
+    public void The_public_API_matches_the_approved_listing()
+    {
+        var publicApi = typeof(Pan123FilesClient).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        {
+            ExcludeAttributes =
+            [
+                "System.Runtime.Versioning.TargetFrameworkAttribute",
+                "System.Reflection.AssemblyMetadataAttribute",
+                "System.Runtime.CompilerServices.InternalsVisibleToAttribute",
+            ],
+
+            // The AddPan123Client extension lives in Microsoft.Extensions.DependencyInjection, which the
+            // generator leaves out by default.
+            DenyNamespacePrefixes = [],
+        });
+
+        // Shouldly fails when the approved file is missing or differs, on CI too, and writes
+        // Pan123.Generated.received.txt beside it for review.
+        publicApi.ShouldMatchApproved(options => options
+            .NoDiff()
+            .WithFilenameGenerator((_, _, fileType, extension) => $"Pan123.Generated.{fileType}.{extension}"));
+    }
+}
