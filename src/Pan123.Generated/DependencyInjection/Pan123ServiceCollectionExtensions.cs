@@ -11,8 +11,16 @@ public static class Pan123ServiceCollectionExtensions
     public const string HttpClientName = "Pan123";
 
     /// <summary>
+    /// The name of the <see cref="HttpClient"/> the downloader uses for the CDN: none of the platform's
+    /// handlers, automatic redirects off (the downloader follows them itself), no timeout (downloads are long;
+    /// a stalled response is detected by <see cref="Pan123DownloadOptions.StallTimeout"/>).
+    /// </summary>
+    public const string CdnHttpClientName = "Pan123.Cdn";
+
+    /// <summary>
     /// Registers <see cref="IPan123FilesClient"/> and <see cref="IPan123AuthClient"/> on one named
-    /// <see cref="HttpClient"/>, with options validated at start-up.
+    /// <see cref="HttpClient"/>, with options validated at start-up, and <see cref="Pan123Downloader"/>
+    /// with its own CDN client (configure it with <c>services.Configure&lt;Pan123DownloadOptions&gt;</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the base address and the access token.</param>
@@ -33,6 +41,20 @@ public static class Pan123ServiceCollectionExtensions
             new Pan123FilesClient(new Pan123ClientConfiguration(sp.GetRequiredService<IPan123TokenProvider>()), http));
         builder.AddTypedClient<IPan123AuthClient>((http, _) =>
             new Pan123AuthClient(new Pan123ClientConfiguration(), http));
+
+        services.AddHttpClient(CdnHttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+            });
+        services.AddOptions<Pan123DownloadOptions>();
+        services.TryAddTransient(sp => new Pan123Downloader(
+            sp.GetRequiredService<IPan123FilesClient>(),
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(CdnHttpClientName),
+            sp.GetRequiredService<IOptions<Pan123DownloadOptions>>().Value,
+            sp.GetService<TimeProvider>()));
         return builder;
     }
 }

@@ -1,0 +1,50 @@
+using System.CommandLine;
+
+namespace Pan123.Cli.Commands;
+
+/// <summary><c>pan123 download &lt;fileId&gt; [-o PATH] [--no-verify]</c>: downloads a file, verified, resumable.</summary>
+internal static class DownloadCommand
+{
+    public static Command Create(CommonOptions common)
+    {
+        var fileId = CommonOptions.FileIdArgument();
+        var output = new Option<string?>("--output", "-o")
+        {
+            Description = "Where to write the file (default: the platform's file name, made safe, in the current folder).",
+        };
+        var noVerify = new Option<bool>("--no-verify") { Description = "Skip the MD5 check (the size is still checked)." };
+        var command = new Command("download", "Download a file: streamed to <path>.part, resumed after drops, renamed once its size and MD5 match. Prints the final path on stdout.")
+        {
+            fileId,
+            output,
+            noVerify,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
+            parse,
+            common,
+            options => options.VerifyChecksum = !parse.GetValue(noVerify),
+            async (connection, stdout, stderr, ct) =>
+            {
+                var id = parse.GetValue(fileId);
+                var destination = parse.GetValue(output);
+                if (string.IsNullOrWhiteSpace(destination))
+                {
+                    var detail = (await connection.Files.GetFileDetailAsync(id, ct).ConfigureAwait(false)).Data;
+                    destination = SafeFileName.From(detail.Filename, id);
+                }
+
+                var bar = Console.IsErrorRedirected ? null : new ConsoleProgressBar(stderr);
+                try
+                {
+                    var result = await connection.Downloader.DownloadFileAsync(id, destination, bar, ct).ConfigureAwait(false);
+                    await stdout.WriteLineAsync(result.Path).ConfigureAwait(false);
+                }
+                finally
+                {
+                    bar?.Finish();
+                }
+            },
+            cancellationToken));
+        return command;
+    }
+}

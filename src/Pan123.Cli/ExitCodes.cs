@@ -1,0 +1,35 @@
+namespace Pan123.Cli;
+
+/// <summary>The exit codes of <c>pan123</c>, as documented in <c>--help</c> and the README.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>The platform answered with an error code.</summary>
+    public const int PlatformError = 1;
+
+    /// <summary>Bad usage or input, found before any request.</summary>
+    public const int Usage = 2;
+
+    /// <summary>Network, HTTP, protocol or integrity failure after retries.</summary>
+    public const int TransferFailure = 3;
+
+    /// <summary>Cancelled with Ctrl+C (128 + SIGINT).</summary>
+    public const int Cancelled = 130;
+
+    public const string HelpText = """
+        Exit codes:
+          0    success
+          1    the platform answered with an error code (stderr shows the code, message and x-traceID)
+          2    bad usage or input, found before any request (e.g. a fileId that is not a positive integer, missing credentials,
+               an output path that is a directory; also an id that names a folder)
+          3    transport or integrity failure after retries (network error, HTTP 5xx, a body that is not the expected JSON, size/MD5 mismatch)
+          130  cancelled with Ctrl+C (a download's .part file is kept for resuming)
+
+        Configuration (options first, then environment):
+          --base-url / PAN123_BASE_URL     the API address (default https://open-api.123pan.com)
+          PAN123_ACCESS_TOKEN              an access token; it is never accepted as an argument nor printed
+          PAN123_CLIENT_ID + PAN123_CLIENT_SECRET   client credentials, used when no access token is set
+          --sandbox                        use the embedded sandbox platform instead: no account or network needed
+        """;
+}

@@ -1,0 +1,35 @@
+using System.Net.Sockets;
+
+namespace Pan123.Cli;
+
+/// <summary>Turns a failure into one readable stderr line and the documented exit code; no stack traces unless --verbose.</summary>
+internal static class FailureReport
+{
+    public static int Write(Exception failure, bool verbose, TextWriter error, CancellationToken cancellationToken)
+    {
+        var (code, message) = failure switch
+        {
+            OperationCanceledException when cancellationToken.IsCancellationRequested =>
+                (ExitCodes.Cancelled, "cancelled."),
+            Pan123ApiException e =>
+                (ExitCodes.PlatformError, $"the platform answered code {e.ErrorCode}: {e.PlatformMessage} (x-traceID: {e.TraceId ?? "none"}, {e.Operation})"),
+            UsageException =>
+                (ExitCodes.Usage, failure.Message),
+            ArgumentException e =>
+                (ExitCodes.Usage, e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal)),
+            Pan123DownloadException { Failure: DownloadFailure.NotAFile } =>
+                (ExitCodes.Usage, failure.Message),
+            Pan123ProtocolException or Pan123DownloadException or HttpRequestException or IOException or SocketException or OperationCanceledException =>
+                (ExitCodes.TransferFailure, failure.Message),
+            _ => (ExitCodes.TransferFailure, $"unexpected failure: {failure.Message}"),
+        };
+
+        error.WriteLine($"pan123: error: {message}");
+        if (verbose)
+        {
+            error.WriteLine(failure.ToString());
+        }
+
+        return code;
+    }
+}

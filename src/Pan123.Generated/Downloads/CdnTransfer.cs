@@ -1,0 +1,236 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+
+namespace Pan123;
+
+/// <summary>
+/// One file's bytes from the CDN into a stream: follows redirects by hand (to enforce the limit
+/// and the https rule), resumes with <c>Range</c> + <c>If-Range</c> after a drop, asks for a fresh
+/// link when the CDN refuses the old one, and hashes while it writes. Requests carry no
+/// platform header and no token: the CDN client never sees either.
+/// </summary>
+internal sealed class CdnTransfer
+{
+    private readonly HttpClient _cdn;
+    private readonly Pan123DownloadOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Func<CancellationToken, Task<Uri>> _freshLink;
+    private readonly long _fileId;
+    private readonly long _size;
+
+    public CdnTransfer(HttpClient cdn, Pan123DownloadOptions options, TimeProvider time, long fileId, long size, Func<CancellationToken, Task<Uri>> freshLink)
+    {
+        (_cdn, _options, _time, _fileId, _size, _freshLink) = (cdn, options, time, fileId, size, freshLink);
+    }
+
+    /// <summary>Bytes in the target so far.</summary>
+    public long Written { get; private set; }
+
+    /// <summary>The CDN's strong ETag for the content, used as the If-Range validator.</summary>
+    public string? Validator { get; private set; }
+
+    /// <summary>Called when <see cref="Validator"/> changes, so it can be saved for a later run.</summary>
+    public Action<string?>? ValidatorChanged { get; init; }
+
+    /// <summary>Whether the target can be rewound when the CDN ignores a range and sends the whole file.</summary>
+    public Func<CancellationToken, ValueTask>? RestartTarget { get; init; }
+
+    public void ResumeAt(long written, string? validator) => (Written, Validator) = (written, validator);
+
+    public async Task RunAsync(Stream target, IncrementalHash? md5, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        var startedAt = _time.GetTimestamp();
+        var startedWith = Written;
+        var lastReport = startedAt;
+        var failures = 0;
+        var link = Written < _size ? await _freshLink(cancellationToken).ConfigureAwait(false) : null;
+        var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+        try
+        {
+            while (Written < _size)
+            {
+                var before = Written;
+                int? status = null;
+                Exception? failure = null;
+                using (var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    try
+                    {
+                        stall.CancelAfter(_options.StallTimeout);
+                        using var response = await SendFollowingRedirectsAsync(link!, stall.Token).ConfigureAwait(false);
+                        status = (int)response.StatusCode;
+                        if (!await AcceptAsync(response, cancellationToken).ConfigureAwait(false))
+                        {
+                            if (status is 403 or 404 or 410)
+                            {
+                                // The link expired or was refused: download_info hands out a new one.
+                                link = await _freshLink(cancellationToken).ConfigureAwait(false);
+                            }
+                        }
+                        else
+                        {
+                            var body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
+                            await using (body.ConfigureAwait(false))
+                            {
+                                while (true)
+                                {
+                                    stall.CancelAfter(_options.StallTimeout);
+                                    var read = await body.ReadAsync(buffer.AsMemory(0, _options.BufferSize), stall.Token).ConfigureAwait(false);
+                                    if (read == 0)
+                                    {
+                                        break;
+                                    }
+
+                                    if (Written + read > _size)
+                                    {
+                                        throw new Pan123DownloadException(_fileId, DownloadFailure.IntegrityMismatch, $"the CDN sent more than the {_size} bytes file/detail reports.");
+                                    }
+
+                                    await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                                    md5?.AppendData(buffer, 0, read);
+                                    Written += read;
+                                    lastReport = Report(progress, startedAt, startedWith, lastReport, force: false);
+                                }
+                            }
+                        }
+                    }
+                    catch (Exception e) when (IsTransferFailure(e, cancellationToken))
+                    {
+                        failure = e;
+                    }
+                }
+
+                if (Written >= _size)
+                {
+                    break;
+                }
+
+                // Count failures in a row: a flaky link that keeps delivering bytes is not given up on.
+                failures = Written > before ? 1 : failures + 1;
+                if (failures > _options.MaxRetries)
+                {
+                    var what = failure?.Message ?? (status is { } s ? $"HTTP {s}" : "the body ended early");
+                    throw new Pan123DownloadException(_fileId, DownloadFailure.TransferFailed, $"the CDN failed {failures} times in a row, last with {what}.", status, failure);
+                }
+
+                await Task.Delay(Backoff(failures), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        Report(progress, startedAt, startedWith, lastReport, force: true);
+    }
+
+    // Decides what a response means for the transfer; true when its body continues the target at Written.
+    private async Task<bool> AcceptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From == Written:
+                return true;
+            case HttpStatusCode.OK:
+                if (Written > 0)
+                {
+                    // The CDN ignored the range, or If-Range found different content: start again from byte 0.
+                    if (RestartTarget is null)
+                    {
+                        throw new Pan123DownloadException(_fileId, DownloadFailure.TransferFailed, "the CDN sent the whole file again after a resume and the destination stream cannot be rewound.", 200);
+                    }
+
+                    await RestartTarget(cancellationToken).ConfigureAwait(false);
+                    Written = 0;
+                }
+
+                SetValidator(response);
+                return true;
+            case HttpStatusCode.PartialContent:
+                throw new Pan123DownloadException(_fileId, DownloadFailure.TransferFailed, $"the CDN answered a range from byte {Written} with {response.Content.Headers.ContentRange}.", 206);
+            case HttpStatusCode.RequestedRangeNotSatisfiable when RestartTarget is not null:
+                // What the .part holds does not fit the file any more: start over.
+                await RestartTarget(cancellationToken).ConfigureAwait(false);
+                Written = 0;
+                SetValidator(null);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private void SetValidator(HttpResponseMessage? response)
+    {
+        // Only a strong ETag may guard a range (RFC 9110, If-Range).
+        var tag = response?.Headers.ETag is { IsWeak: false } etag ? etag.Tag : null;
+        if (tag != Validator)
+        {
+            Validator = tag;
+            ValidatorChanged?.Invoke(tag);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(Uri link, CancellationToken cancellationToken)
+    {
+        var uri = link;
+        for (var hops = 0; ; hops++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            if (Written > 0)
+            {
+                request.Headers.Range = new RangeHeaderValue(Written, null);
+                if (Validator is not null)
+                {
+                    request.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue(Validator));
+                }
+            }
+
+            var response = await _cdn.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308))
+            {
+                return response;
+            }
+
+            var location = response.Headers.Location;
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            var next = location is null ? null : location.IsAbsoluteUri ? location : new Uri(uri, location);
+            if (RedirectProblem(uri, next, hops) is { } problem)
+            {
+                throw new Pan123DownloadException(_fileId, DownloadFailure.RedirectRefused, problem, status);
+            }
+
+            uri = next!;
+        }
+    }
+
+    private string? RedirectProblem(Uri from, Uri? to, int hopsSoFar) =>
+        to is null ? "the CDN redirected without a Location."
+        : hopsSoFar >= _options.MaxRedirects ? $"the CDN redirected more than {_options.MaxRedirects} times."
+        : to.Scheme != Uri.UriSchemeHttps && to.Scheme != Uri.UriSchemeHttp ? $"the CDN redirected to a {to.Scheme} address."
+        : from.Scheme == Uri.UriSchemeHttps && to.Scheme == Uri.UriSchemeHttp && !Pan123ClientOptionsValidator.IsLoopback(to)
+            ? $"the CDN redirected from https to plain http ({to.Host}); refused."
+        : null;
+
+    private static bool IsTransferFailure(Exception e, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException or OperationCanceledException
+        && e is not Pan123DownloadException;
+
+    private TimeSpan Backoff(int failures) =>
+        TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, _options.RetryDelay.Ticks << Math.Min(failures - 1, 16)));
+
+    private long Report(IProgress<DownloadProgress>? progress, long startedAt, long startedWith, long lastReport, bool force)
+    {
+        var now = _time.GetTimestamp();
+        if (progress is null || (!force && _time.GetElapsedTime(lastReport, now) < TimeSpan.FromMilliseconds(100)))
+        {
+            return lastReport;
+        }
+
+        var seconds = _time.GetElapsedTime(startedAt, now).TotalSeconds;
+        progress.Report(new DownloadProgress(Written, _size, seconds > 0 ? (Written - startedWith) / seconds : 0));
+        return now;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Pan123;
+
+/// <summary>Settings of <see cref="Pan123Downloader"/>.</summary>
+public sealed class Pan123DownloadOptions
+{
+    /// <summary>Check the MD5 of what was written against file/detail's <c>etag</c> (the size is always checked). Default: on.</summary>
+    public bool VerifyChecksum { get; set; } = true;
+
+    /// <summary>How many redirects (the CDN answers 302 to edge hosts) one request may follow. Default: 5.</summary>
+    public int MaxRedirects { get; set; } = 5;
+
+    /// <summary>How many failed attempts in a row (no byte received) end the download. Default: 5.</summary>
+    public int MaxRetries { get; set; } = 5;
+
+    /// <summary>The first delay between attempts; it doubles with each failure in a row, up to 10 s. Default: 250 ms.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a response may send nothing before the attempt counts as failed. Default: 60 s.</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The copy buffer; memory use does not grow with the file. Default: 256 KiB.</summary>
+    public int BufferSize { get; set; } = 256 * 1024;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRedirects, nameof(MaxRedirects));
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxRetries, nameof(MaxRetries));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 4096, nameof(BufferSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(StallTimeout, TimeSpan.FromMilliseconds(1), nameof(StallTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
+    }
+}

@@ -1,0 +1,38 @@
+namespace Pan123;
+
+/// <summary>Why a download failed after the platform calls succeeded.</summary>
+public enum DownloadFailure
+{
+    /// <summary>The bytes received do not have file/detail's size or MD5. Nothing was left under the destination name.</summary>
+    IntegrityMismatch,
+
+    /// <summary>The CDN could not be reached or kept failing (network errors, 5xx, stalls) after the allowed retries.</summary>
+    TransferFailed,
+
+    /// <summary>The CDN redirected too often, without a location, or from https to plain http.</summary>
+    RedirectRefused,
+
+    /// <summary>The id names a folder, not a file.</summary>
+    NotAFile,
+}
+
+/// <summary>A download could not be completed. The platform token is never part of the message.</summary>
+public sealed class Pan123DownloadException : Exception
+{
+    internal Pan123DownloadException(long fileId, DownloadFailure failure, string message, int? status = null, Exception? innerException = null)
+        : base($"Download of file {fileId} failed: {message}", innerException)
+    {
+        FileId = fileId;
+        Failure = failure;
+        Status = status;
+    }
+
+    /// <summary>The file id.</summary>
+    public long FileId { get; }
+
+    /// <summary>What went wrong.</summary>
+    public DownloadFailure Failure { get; }
+
+    /// <summary>The CDN's last HTTP status, when there was one.</summary>
+    public int? Status { get; }
+}

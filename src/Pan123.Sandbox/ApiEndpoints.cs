@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Pan123.Sandbox;
+
+/// <summary>The platform API: its three endpoints, the envelope, header checks and the API faults.</summary>
+internal static class ApiEndpoints
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        // The platform sends its Chinese messages as raw UTF-8, not \u escapes.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly Dictionary<int, string> Messages = new()
+    {
+        [1] = "内部错误",
+        [401] = "access_token无效",
+        [429] = "请求太频繁",
+        [5066] = "文件不存在，检查传入fileId是否正确",
+        [5113] = "您今日自用下载流量已超出1GB上限，升级VIP会员可无限流量下载",
+        [20103] = "文件正在校验中,请间隔1秒后再试",
+    };
+
+    public static void Map(WebApplication app, SandboxPlatform platform)
+    {
+        app.Use(async (context, next) =>
+        {
+            if (platform.Faults.ResponseDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(platform.Faults.ResponseDelay, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (platform.Faults.TakeApiHttpFailure() is { } status)
+            {
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "text/html";
+                await context.Response.WriteAsync($"<html><body><h1>{status} Service Unavailable</h1>openresty</body></html>").ConfigureAwait(false);
+                return;
+            }
+
+            if (context.Request.Headers["Platform"] != "open_platform")
+            {
+                await WriteErrorAsync(context, 1, "缺少或错误的Platform请求头 (Platform: open_platform required)").ConfigureAwait(false);
+                return;
+            }
+
+            if (platform.Faults.TakeApiCodeAnswer(context.Request.Path.Value ?? string.Empty) is { } answer)
+            {
+                await WriteErrorAsync(context, answer.Code, answer.Message).ConfigureAwait(false);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+
+        app.MapPost("/api/v1/access_token", async context =>
+        {
+            JsonNode? body = null;
+            try
+            {
+                body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (JsonException)
+            {
+            }
+
+            if ((string?)body?["clientID"] != SandboxPlatform.DemoClientId || (string?)body?["clientSecret"] != SandboxPlatform.DemoClientSecret)
+            {
+                await WriteErrorAsync(context, 1, "clientID或clientSecret错误").ConfigureAwait(false);
+                return;
+            }
+
+            var token = platform.IssueToken();
+            var expiredAt = (platform.TimeProvider.GetUtcNow() + platform.TokenLifetime).ToOffset(TimeSpan.FromHours(8));
+            await WriteAsync(context, 0, "ok", new JsonObject
+            {
+                ["accessToken"] = token,
+                ["expiredAt"] = expiredAt.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+            }).ConfigureAwait(false);
+        });
+
+        app.MapGet("/api/v1/file/download_info", async context =>
+        {
+            if (await FindFileAsync(context, platform, "fileId").ConfigureAwait(false) is { } file)
+            {
+                await WriteAsync(context, 0, "ok", new JsonObject { ["downloadUrl"] = platform.Links.Create(file).AbsoluteUri }).ConfigureAwait(false);
+            }
+        });
+
+        app.MapGet("/api/v1/file/detail", async context =>
+        {
+            if (await FindFileAsync(context, platform, "fileID").ConfigureAwait(false) is { } file)
+            {
+                var createAt = new DateTime(2025, 2, 28, 9, 25, 54, DateTimeKind.Unspecified);
+                await WriteAsync(context, 0, "ok", new JsonObject
+                {
+                    ["fileID"] = file.FileId,
+                    ["filename"] = file.Filename,
+                    ["type"] = file.Type,
+                    ["size"] = file.Size,
+                    ["etag"] = file.Type == 0 ? file.Md5 : string.Empty,
+                    ["status"] = 2,
+                    ["parentFileID"] = file.ParentFileId,
+                    ["createAt"] = createAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                    ["trashed"] = 0,
+                }).ConfigureAwait(false);
+            }
+        });
+    }
+
+    // Authorisation and the file lookup, answered as the platform does: 401 for a bad token, 5066 for an unknown id.
+    private static async Task<SandboxFile?> FindFileAsync(HttpContext context, SandboxPlatform platform, string queryName)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !platform.IsValidToken(authorization["Bearer ".Length..]))
+        {
+            await WriteErrorAsync(context, 401, null).ConfigureAwait(false);
+            return null;
+        }
+
+        if (!long.TryParse(context.Request.Query[queryName], NumberStyles.None, CultureInfo.InvariantCulture, out var fileId)
+            || !platform.Files.TryGetValue(fileId, out var file))
+        {
+            await WriteErrorAsync(context, 5066, null).ConfigureAwait(false);
+            return null;
+        }
+
+        return file;
+    }
+
+    private static Task WriteErrorAsync(HttpContext context, int code, string? message) =>
+        WriteAsync(context, code, message ?? Messages.GetValueOrDefault(code, "error"), data: null);
+
+    private static async Task WriteAsync(HttpContext context, int code, string message, JsonNode? data)
+    {
+        var envelope = new JsonObject
+        {
+            ["code"] = code,
+            ["message"] = message,
+            ["data"] = data,
+            ["x-traceID"] = Guid.NewGuid().ToString() + "_sandbox",
+        };
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(envelope.ToJsonString(Json), context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Pan123.Sandbox;
+
+/// <summary>
+/// The CDN: serves a file's bytes for a signed link, with a strong ETag, single-range requests
+/// (206), If-Range, optional 302 hops and the CDN faults. It needs and checks no credentials.
+/// </summary>
+internal static class CdnEndpoints
+{
+    private const int ChunkSize = 1 << 20;
+
+    public static void Map(WebApplication app, SandboxPlatform platform)
+    {
+        app.MapGet("/hop/{hops:int}/{**rest}", (HttpContext context, int hops, string rest) =>
+        {
+            var next = hops > 1 ? $"/hop/{hops - 1}/{rest}" : "/" + rest;
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = next + context.Request.QueryString;
+            return Task.CompletedTask;
+        });
+
+        app.MapGet("/123-61/{prefix}/{fileId:long}/{name}", (HttpContext context, long fileId) => ServeAsync(context, platform, fileId));
+    }
+
+    private static async Task ServeAsync(HttpContext context, SandboxPlatform platform, long fileId)
+    {
+        var response = context.Response;
+        if (platform.Faults.TakeCdnHttpFailure() is { } failure)
+        {
+            response.StatusCode = failure;
+            return;
+        }
+
+        if (!platform.Links.IsValid(fileId, context.Request.Query["t"], context.Request.Query["sign"])
+            || !platform.Files.TryGetValue(fileId, out var file))
+        {
+            response.StatusCode = StatusCodes.Status403Forbidden;
+            await response.WriteAsync("<html><body>403 Forbidden: link expired or invalid</body></html>").ConfigureAwait(false);
+            return;
+        }
+
+        var (start, end) = (0L, file.Size - 1);
+        var partial = false;
+        var range = context.Request.GetTypedHeaders().Range;
+        var ifRange = context.Request.Headers.IfRange.ToString();
+        if (range is { Ranges.Count: 1 } && (ifRange.Length == 0 || ifRange == file.CdnETag))
+        {
+            var requested = range.Ranges.Single();
+            var from = requested.From ?? Math.Max(0, file.Size - (requested.To ?? 0));
+            if (from >= file.Size)
+            {
+                response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                response.Headers.ContentRange = $"bytes */{file.Size}";
+                return;
+            }
+
+            (start, end, partial) = (from, requested.From is null ? file.Size - 1 : Math.Min(requested.To ?? file.Size - 1, file.Size - 1), true);
+        }
+
+        response.StatusCode = partial ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
+        response.ContentType = "application/octet-stream";
+        response.ContentLength = end - start + 1;
+        response.Headers.ETag = file.CdnETag;
+        response.Headers.AcceptRanges = "bytes";
+        if (partial)
+        {
+            response.Headers.ContentRange = new ContentRangeHeaderValue(start, end, file.Size).ToString();
+        }
+
+        if (platform.Faults.ResponseDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(platform.Faults.ResponseDelay, context.RequestAborted).ConfigureAwait(false);
+        }
+
+        await WriteBodyAsync(context, platform, file, start, end - start + 1).ConfigureAwait(false);
+    }
+
+    private static async Task WriteBodyAsync(HttpContext context, SandboxPlatform platform, SandboxFile file, long start, long length)
+    {
+        var dropAfter = platform.Faults.TakeCdnDrop();
+        var corruptAt = platform.Faults.CorruptContent ? file.Size / 2 : -1;
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            long sent = 0;
+            while (sent < length)
+            {
+                var count = (int)Math.Min(ChunkSize, length - sent);
+                if (dropAfter is { } limit)
+                {
+                    count = (int)Math.Min(count, limit - sent);
+                    if (count <= 0)
+                    {
+                        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                        context.Abort();
+                        return;
+                    }
+                }
+
+                var offset = start + sent;
+                file.Content.Fill(offset, buffer.AsSpan(0, count));
+                if (corruptAt >= offset && corruptAt < offset + count)
+                {
+                    buffer[corruptAt - offset] ^= 0xFF;
+                }
+
+                await context.Response.Body.WriteAsync(buffer.AsMemory(0, count), context.RequestAborted).ConfigureAwait(false);
+                sent += count;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Pan123.Sandbox;
+
+/// <summary>
+/// A fake 123pan open platform: the API (access_token, file/download_info, file/detail) and a CDN
+/// on a second port, both real Kestrel servers bound to 127.0.0.1 only. It speaks the platform's
+/// wire protocol, so the library, the CLI and the benchmarks run against it as against the real
+/// platform. Start it with <see cref="StartAsync"/>; dispose it to stop both servers.
+/// </summary>
+public sealed class SandboxPlatform : IAsyncDisposable
+{
+    /// <summary>The demo client id that <c>POST /api/v1/access_token</c> accepts.</summary>
+    public const string DemoClientId = "sandbox-client-id";
+
+    /// <summary>The demo client secret that goes with <see cref="DemoClientId"/>.</summary>
+    public const string DemoClientSecret = "sandbox-client-secret";
+
+    /// <summary>An access token the sandbox accepts from the start, for callers that skip the token request.</summary>
+    public const string DemoAccessToken = "sandbox-demo-access-token";
+
+    /// <summary>The file id of the platform docs' example (Keyshot_win64_2024.exe), seeded with 8 MiB of content.</summary>
+    public const long DemoFileId = 14749954;
+
+    private readonly ConcurrentDictionary<long, SandboxFile> _files = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<SandboxRequest> _requests = new();
+    private WebApplication? _api;
+    private WebApplication? _cdn;
+    private int _tokensIssued;
+
+    private SandboxPlatform(TimeProvider timeProvider)
+    {
+        TimeProvider = timeProvider;
+        Links = new DownloadLinks(this);
+        _tokens[DemoAccessToken] = DateTimeOffset.MaxValue;
+        AddFile(DemoFileId, "Keyshot_win64_2024.exe", 8 * 1024 * 1024, parentFileId: 14749926);
+        AddFile(1001, "hello.txt", 1_000);
+        AddFile(1002, "empty.bin", 0);
+        AddFile(1003, "Documents", 0, type: 1);
+    }
+
+    /// <summary>The API's address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri ApiBaseAddress { get; private set; } = null!;
+
+    /// <summary>The CDN's address, where download links point.</summary>
+    public Uri CdnBaseAddress { get; private set; } = null!;
+
+    /// <summary>Switches that inject failures.</summary>
+    public SandboxFaults Faults { get; } = new();
+
+    /// <summary>The files the platform knows, by id.</summary>
+    public IReadOnlyDictionary<long, SandboxFile> Files => _files;
+
+    /// <summary>Every request both servers received, in arrival order.</summary>
+    public IReadOnlyList<SandboxRequest> Requests => [.. _requests];
+
+    /// <summary>How many tokens <c>POST /api/v1/access_token</c> has issued.</summary>
+    public int TokensIssued => Volatile.Read(ref _tokensIssued);
+
+    /// <summary>How long an issued token lives; the platform's is 30 days.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long a download link stays valid.</summary>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    internal TimeProvider TimeProvider { get; }
+
+    internal DownloadLinks Links { get; }
+
+    /// <summary>Starts the API and the CDN on free ports of 127.0.0.1.</summary>
+    /// <param name="timeProvider">The clock for token and link expiry; the system clock by default.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running sandbox.</returns>
+    public static async Task<SandboxPlatform> StartAsync(TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        var platform = new SandboxPlatform(timeProvider ?? TimeProvider.System);
+        try
+        {
+            platform._cdn = CreateServer(app => CdnEndpoints.Map(app, platform), platform, SandboxServer.Cdn);
+            await platform._cdn.StartAsync(cancellationToken).ConfigureAwait(false);
+            platform.CdnBaseAddress = AddressOf(platform._cdn);
+
+            platform._api = CreateServer(app => ApiEndpoints.Map(app, platform), platform, SandboxServer.Api);
+            await platform._api.StartAsync(cancellationToken).ConfigureAwait(false);
+            platform.ApiBaseAddress = AddressOf(platform._api);
+            return platform;
+        }
+        catch
+        {
+            await platform.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Adds (or replaces) a file with deterministic content of <paramref name="size"/> bytes.</summary>
+    /// <param name="fileId">The id, positive.</param>
+    /// <param name="filename">The name file/detail reports.</param>
+    /// <param name="size">The size in bytes.</param>
+    /// <param name="type">0 for a file, 1 for a folder.</param>
+    /// <param name="parentFileId">The id of the holding folder.</param>
+    /// <returns>The file.</returns>
+    public SandboxFile AddFile(long fileId, string filename, long size, int type = 0, long parentFileId = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fileId);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        var file = new SandboxFile(fileId, filename, size, type, parentFileId);
+        _files[fileId] = file;
+        return file;
+    }
+
+    /// <summary>Makes every download link issued so far invalid (the CDN answers 403), as when links expire.</summary>
+    public void ExpireIssuedLinks() => Links.ExpireAll();
+
+    /// <summary>Forgets the recorded requests.</summary>
+    public void ClearRequests() => _requests.Clear();
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in new[] { _api, _cdn })
+        {
+            if (app is not null)
+            {
+                await app.StopAsync().ConfigureAwait(false);
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    internal string IssueToken()
+    {
+        Interlocked.Increment(ref _tokensIssued);
+        var token = "sbx." + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        _tokens[token] = TimeProvider.GetUtcNow() + TokenLifetime;
+        return token;
+    }
+
+    internal bool IsValidToken(string token) =>
+        _tokens.TryGetValue(token, out var expiry) && expiry > TimeProvider.GetUtcNow();
+
+    /// <summary>Revokes every token, as when the platform pushes tokens offline.</summary>
+    public void RevokeAllTokens() => _tokens.Clear();
+
+    private static WebApplication CreateServer(Action<WebApplication> map, SandboxPlatform platform, SandboxServer server)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.AddServerHeader = false;
+        });
+        var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            platform.Record(server, context.Request);
+            await next(context).ConfigureAwait(false);
+        });
+        map(app);
+        return app;
+    }
+
+    private static Uri AddressOf(WebApplication app) => new(app.Urls.Single().TrimEnd('/') + "/");
+
+    private void Record(SandboxServer server, HttpRequest request) =>
+        _requests.Enqueue(new SandboxRequest(
+            server,
+            request.Method,
+            request.Path.Value ?? "/",
+            request.QueryString.Value ?? string.Empty,
+            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+}
