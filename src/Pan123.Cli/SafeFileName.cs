@@ -12,6 +12,11 @@ internal static class SafeFileName
         var name = new string((platformName ?? string.Empty)
             .Select(c => c is '/' or '\\' || char.IsControl(c) || Path.GetInvalidFileNameChars().Contains(c) ? '_' : c)
             .ToArray()).Trim().TrimEnd('.');
+        while (name.Contains("..", StringComparison.Ordinal))
+        {
+            name = name.Replace("..", "_", StringComparison.Ordinal);
+        }
+
         while (name.StartsWith('.'))
         {
             name = name[1..];

@@ -13,6 +13,7 @@ namespace Pan123.Sandbox;
 internal static class CdnEndpoints
 {
     private const int ChunkSize = 1 << 20;
+    private const int SlowChunkSize = 1 << 16;
 
     public static void Map(WebApplication app, SandboxPlatform platform)
     {
@@ -83,6 +84,8 @@ internal static class CdnEndpoints
     private static async Task WriteBodyAsync(HttpContext context, SandboxPlatform platform, SandboxFile file, long start, long length)
     {
         var dropAfter = platform.Faults.TakeCdnDrop();
+        var pause = platform.Faults.CdnBodyChunkDelay;
+        var chunkSize = pause > TimeSpan.Zero ? SlowChunkSize : ChunkSize;
         var corruptAt = platform.Faults.CorruptContent ? file.Size / 2 : -1;
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
@@ -90,7 +93,13 @@ internal static class CdnEndpoints
             long sent = 0;
             while (sent < length)
             {
-                var count = (int)Math.Min(ChunkSize, length - sent);
+                if (pause > TimeSpan.Zero && sent > 0)
+                {
+                    await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                    await Task.Delay(pause, context.RequestAborted).ConfigureAwait(false);
+                }
+
+                var count = (int)Math.Min(chunkSize, length - sent);
                 if (dropAfter is { } limit)
                 {
                     count = (int)Math.Min(count, limit - sent);

@@ -27,6 +27,9 @@ public sealed class SandboxFaults
     /// <summary>A delay before every API answer and every CDN body.</summary>
     public TimeSpan ResponseDelay { get; set; }
 
+    /// <summary>When set, the CDN sends bodies in 64 KiB pieces with this pause between them: a slow link.</summary>
+    public TimeSpan CdnBodyChunkDelay { get; set; }
+
     /// <summary>Answers the next <paramref name="count"/> API calls with HTTP <paramref name="status"/> and an HTML page.</summary>
     /// <param name="count">How many calls.</param>
     /// <param name="status">The HTTP status, 503 by default.</param>

@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using Pan123.IntegrationTests.Support;
+using Pan123.Sandbox;
+
+namespace Pan123.IntegrationTests.Cli;
+
+/// <summary>The pan123 process against the sandbox, configured through the environment like any server.</summary>
+public sealed class CliTests : SandboxTest
+{
+    private const string Token = "cli-test-token-7f3a";
+
+    private Dictionary<string, string?> Environment => new()
+    {
+        ["PAN123_BASE_URL"] = Sandbox.ApiBaseAddress.ToString(),
+        ["PAN123_ACCESS_TOKEN"] = SandboxPlatform.DemoAccessToken,
+    };
+
+    private Task<CliProcess.Result> RunAsync(params string[] args) => CliProcess.RunAsync(Folder, Environment, args);
+
+    [Fact]
+    public async Task Download_info_prints_the_url_alone_on_stdout()
+    {
+        var result = await RunAsync("download-info", "14749954");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var line = Assert.Single(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(Sandbox.CdnBaseAddress + "123-61/", line, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, result.Stderr);
+    }
+
+    [Fact]
+    public async Task Download_info_json_prints_the_data_object()
+    {
+        var result = await RunAsync("download-info", "14749954", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var data = Newtonsoft.Json.Linq.JObject.Parse(result.Stdout);
+        Assert.StartsWith(Sandbox.CdnBaseAddress.ToString(), (string)data["downloadUrl"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Download_writes_the_verified_file_under_the_safe_platform_name_and_prints_its_path()
+    {
+        var file = Sandbox.AddFile(77, "../../evil/na:me.bin", 2_000_000);
+
+        var result = await RunAsync("download", "77");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var path = result.Stdout.Trim();
+        Assert.Equal(Folder, Path.GetDirectoryName(path));
+        Assert.DoesNotContain("..", Path.GetFileName(path), StringComparison.Ordinal);
+        Assert.Equal(file.Md5, Md5Of(path));
+        Assert.Equal(string.Empty, result.Stderr);
+    }
+
+    [Fact]
+    public async Task Download_with_output_resumes_a_dropped_connection()
+    {
+        var file = Sandbox.AddFile(78, "x.bin", 3_000_000);
+        Sandbox.Faults.DropCdnConnectionAfter(1_000_000);
+
+        var result = await RunAsync("download", "78", "-o", "out.bin");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(PathOf("out.bin"), result.Stdout.Trim());
+        Assert.Equal(file.Md5, Md5Of(PathOf("out.bin")));
+        Assert.Contains(CdnRequests, r => r.Headers.ContainsKey("Range"));
+        Assert.All(CdnRequests, r => Assert.False(r.Headers.ContainsKey("Authorization")));
+    }
+
+    [Theory]
+    [InlineData(401, "access_token无效")]
+    [InlineData(429, "请求太频繁")]
+    [InlineData(5066, "文件不存在，检查传入fileId是否正确")]
+    [InlineData(5113, "您今日自用下载流量已超出1GB上限，升级VIP会员可无限流量下载")]
+    [InlineData(20103, "文件正在校验中,请间隔1秒后再试")]
+    [InlineData(1, "内部错误")]
+    public async Task A_platform_error_code_exits_1_with_code_message_and_trace_id(int code, string message)
+    {
+        Sandbox.Faults.AnswerNextApiCalls(1000, code);
+
+        var result = await RunAsync("download-info", "14749954");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(string.Empty, result.Stdout);
+        Assert.Contains($"code {code}", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.Matches("x-traceID: [0-9a-f-]+_sandbox", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_token_exits_1_with_code_401_and_never_prints_the_token()
+    {
+        var environment = Environment;
+        environment["PAN123_ACCESS_TOKEN"] = Token;
+
+        var result = await CliProcess.RunAsync(Folder, environment, "download", "14749954", "--verbose");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("code 401", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_http_503_from_the_api_exits_3()
+    {
+        Sandbox.Faults.FailNextApiCalls(1000, 503);
+
+        var result = await RunAsync("download-info", "14749954");
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("HTTP 503", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_md5_exits_3_and_leaves_no_destination_file()
+    {
+        Sandbox.AddFile(79, "x.bin", 1_000_000);
+        Sandbox.Faults.CorruptContent = true;
+
+        var result = await RunAsync("download", "79", "-o", "out.bin");
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("MD5", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Folder));
+    }
+
+    [Fact]
+    public async Task No_verify_skips_the_md5_check()
+    {
+        Sandbox.AddFile(80, "x.bin", 1_000_000);
+        Sandbox.Faults.CorruptContent = true;
+
+        var result = await RunAsync("download", "80", "-o", "out.bin", "--no-verify");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(1_000_000, new FileInfo(PathOf("out.bin")).Length);
+    }
+
+    [Theory]
+    [InlineData("download-info", "0")]
+    [InlineData("download-info", "-1")]
+    [InlineData("download-info", "abc")]
+    [InlineData("download", "1.5")]
+    [InlineData("download", "99999999999999999999")]
+    public async Task A_bad_file_id_exits_2_before_any_request(string command, string fileId)
+    {
+        var result = await RunAsync(command, "--", fileId);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("fileId must be a positive integer", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Sandbox.Requests);
+    }
+
+    [Fact]
+    public async Task Missing_credentials_exit_2_before_any_request()
+    {
+        var result = await CliProcess.RunAsync(Folder, new Dictionary<string, string?> { ["PAN123_BASE_URL"] = Sandbox.ApiBaseAddress.ToString() }, "download-info", "1");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("PAN123_ACCESS_TOKEN", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Sandbox.Requests);
+    }
+
+    [Fact]
+    public async Task A_plain_http_base_url_off_loopback_exits_2()
+    {
+        var result = await RunAsync("download-info", "1", "--base-url", "http://example.invalid/");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("must use https", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_base_url_option_wins_over_the_environment()
+    {
+        var environment = Environment;
+        environment["PAN123_BASE_URL"] = "https://open-api.123pan.com/";
+
+        var result = await CliProcess.RunAsync(Folder, environment, "download-info", "1001", "--base-url", Sandbox.ApiBaseAddress.ToString());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(ApiRequests("/api/v1/file/download_info"));
+    }
+
+    [Fact]
+    public async Task The_sandbox_demo_runs_with_no_account()
+    {
+        var result = await CliProcess.RunAsync(Folder, new Dictionary<string, string?>(), "download", "14749954", "--sandbox", "-o", "demo.bin");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(PathOf("demo.bin"), result.Stdout.Trim());
+        Assert.Equal(8 * 1024 * 1024, new FileInfo(PathOf("demo.bin")).Length);
+        Assert.Equal(Sandbox.Files[SandboxPlatform.DemoFileId].Md5, Md5Of(PathOf("demo.bin")));
+    }
+
+    [Fact]
+    public async Task Help_documents_the_exit_codes()
+    {
+        var result = await RunAsync("--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var code in new[] { "0 ", "1 ", "2 ", "3 ", "130" })
+        {
+            Assert.Contains("  " + code, result.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Ctrl_C_exits_130_and_keeps_the_part_file()
+    {
+        Sandbox.AddFile(81, "slow.bin", 5_000_000);
+        Sandbox.Faults.CdnBodyChunkDelay = TimeSpan.FromMilliseconds(100);
+        using var process = CliProcess.Start(Folder, Environment, "download", "81", "-o", "slow.bin");
+        var stderr = process.StandardError.ReadToEndAsync();
+
+        while (!File.Exists(PathOf("slow.bin.part")) || new FileInfo(PathOf("slow.bin.part")).Length == 0)
+        {
+            if (process.HasExited)
+            {
+                Assert.Fail($"pan123 ended (exit {process.ExitCode}) before the download started: {await stderr}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        using (var kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {await stderr}");
+        Assert.True(new FileInfo(PathOf("slow.bin.part")).Length > 0);
+        Assert.False(File.Exists(PathOf("slow.bin")));
+    }
+}

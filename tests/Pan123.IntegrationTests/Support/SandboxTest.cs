@@ -1,0 +1,53 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Pan123.Sandbox;
+
+namespace Pan123.IntegrationTests.Support;
+
+/// <summary>A fresh sandbox per test, a temporary folder, and the library wired to both through AddPan123Client.</summary>
+public abstract class SandboxTest : IAsyncLifetime
+{
+    public SandboxPlatform Sandbox { get; private set; } = null!;
+
+    public string Folder { get; } = Directory.CreateTempSubdirectory("pan123-it-").FullName;
+
+    public async Task InitializeAsync() => Sandbox = await SandboxPlatform.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await Sandbox.DisposeAsync();
+        Directory.Delete(Folder, recursive: true);
+    }
+
+    public string PathOf(string name) => Path.Combine(Folder, name);
+
+    public ServiceProvider Services(Action<Pan123DownloadOptions>? download = null)
+    {
+        var services = new ServiceCollection();
+        services.AddPan123Client(o =>
+        {
+            o.BaseAddress = Sandbox.ApiBaseAddress;
+            o.AccessToken = SandboxPlatform.DemoAccessToken;
+        });
+        services.Configure<Pan123DownloadOptions>(o =>
+        {
+            o.RetryDelay = TimeSpan.FromMilliseconds(10);
+            download?.Invoke(o);
+        });
+        return services.BuildServiceProvider();
+    }
+
+    public Pan123Downloader Downloader(Action<Pan123DownloadOptions>? download = null) =>
+        Services(download).GetRequiredService<Pan123Downloader>();
+
+    public static string Md5Of(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(MD5.HashData(file));
+    }
+
+    public IEnumerable<SandboxRequest> CdnRequests => Sandbox.Requests.Where(r => r.Server == SandboxServer.Cdn);
+
+    public IEnumerable<SandboxRequest> ApiRequests(string path) =>
+        Sandbox.Requests.Where(r => r.Server == SandboxServer.Api && r.Path == path);
+}
