@@ -20,6 +20,13 @@ public sealed class StaticTokenProvider : IPan123TokenProvider
             ? ValueTask.FromCanceled<string>(cancellationToken)
             : ValueTask.FromResult(_accessToken);
 
+    /// <summary>A static token cannot be renewed: the 401 reaches the caller.</summary>
+    /// <param name="rejectedToken">The token the platform refused.</param>
+    /// <param name="cancellationToken">Not used.</param>
+    /// <returns><see langword="null"/>.</returns>
+    public ValueTask<string?> RefreshAccessTokenAsync(string rejectedToken, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<string?>(null);
+
     /// <summary>Names the type only: the token itself is never part of a string.</summary>
     /// <returns>A description without the token.</returns>
     public override string ToString() => nameof(StaticTokenProvider) + " (token hidden)";

@@ -47,14 +47,10 @@ public abstract class Pan123ClientBase
 
     private protected static async Task ProcessResponseAsync(HttpClient client, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var operation = DescribeOperation(response.RequestMessage);
+        var operation = OperationName.Of(response.RequestMessage);
         var status = (int)response.StatusCode;
 
-        // Buffer the (small) JSON body so it can be checked here and then read again by the generated code.
-        await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var envelope = EnvelopeStatus.Read(body);
-        body.Position = 0;
+        var envelope = await ResponseEnvelope.ReadAsync(response, cancellationToken).ConfigureAwait(false);
 
         if (envelope.IsEnvelope && envelope.Code != Pan123ErrorCodes.Ok)
         {
@@ -72,9 +68,6 @@ public abstract class Pan123ClientBase
             throw new Pan123ProtocolException(operation, status, problem, envelope.TraceId, excerpt);
         }
     }
-
-    private static string DescribeOperation(HttpRequestMessage? request) =>
-        request?.RequestUri is null ? "123pan request" : request.Method.Method + " " + request.RequestUri.AbsolutePath;
 
     private static async Task<string?> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 namespace Pan123;
 
-/// <summary>Settings of a 123pan client registered with <c>AddPan123Client</c>.</summary>
+/// <summary>Settings of a 123pan client registered with <c>AddPan123Client</c>. Set either <see cref="AccessToken"/> or <see cref="ClientId"/> and <see cref="ClientSecret"/>.</summary>
 public sealed class Pan123ClientOptions
 {
     /// <summary>The platform's address, <c>https://open-api.123pan.com/</c>.</summary>
@@ -12,11 +12,49 @@ public sealed class Pan123ClientOptions
     /// </summary>
     public Uri BaseAddress { get; set; } = DefaultBaseAddress;
 
-    /// <summary>An access token obtained elsewhere, sent as <c>Authorization: Bearer</c>. Never logged.</summary>
+    /// <summary>An access token obtained elsewhere, sent as <c>Authorization: Bearer</c>. Wins over client credentials. Never logged.</summary>
     public string? AccessToken { get; set; }
 
-    /// <summary>Describes the options without the token.</summary>
-    /// <returns>The base address and whether a token is set.</returns>
+    /// <summary>The developer's client id, for tokens obtained with <c>POST /api/v1/access_token</c>.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The developer's client secret that goes with <see cref="ClientId"/>. Never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>With client credentials: how long before <c>expiredAt</c> a token is renewed. Default: 5 minutes.</summary>
+    public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// With client credentials: a file where tokens outlive the process (<see cref="FileTokenCache"/>;
+    /// <see cref="FileTokenCache.DefaultPath"/> is the usual place). <see langword="null"/> (the default) keeps them in memory.
+    /// </summary>
+    public string? TokenCachePath { get; set; }
+
+    /// <summary>
+    /// Client-side request rates per endpoint path, per registered client (so per account). Defaults
+    /// from the platform's documented limits: download_info 5/s, access_token 8/s. Set a value to 0
+    /// or remove it for no limit.
+    /// </summary>
+    public IDictionary<string, int> RequestsPerSecond { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["/api/v1/file/download_info"] = 5,
+        ["/api/v1/access_token"] = 8,
+    };
+
+    /// <summary>How many times a transient failure (HTTP 408/429/5xx, a connection error, a timeout, body code 429 or 20103) is retried. Default: 3.</summary>
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>The first retry delay; it grows exponentially, with jitter. A <c>Retry-After</c> header wins. Default: 1 s.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one attempt may take. Default: 30 s.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a call may take in all, retries and waiting for the rate limiter included. Default: 3 minutes.</summary>
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Describes the options without the token or the secret.</summary>
+    /// <returns>The base address and which credentials are set.</returns>
     public override string ToString() =>
-        $"BaseAddress={BaseAddress}, AccessToken={(AccessToken is null ? "not set" : "set (hidden)")}";
+        $"BaseAddress={BaseAddress}, AccessToken={(AccessToken is null ? "not set" : "set (hidden)")}, ClientId={ClientId ?? "not set"}, ClientSecret={(ClientSecret is null ? "not set" : "set (hidden)")}";
 }

@@ -14,9 +14,27 @@ internal sealed class Pan123ClientOptionsValidator : IValidateOptions<Pan123Clie
             failures.Add(addressProblem);
         }
 
-        if (AccessTokenFormat.Problem(options.AccessToken) is { } tokenProblem)
+        if (options.AccessToken is not null || options.ClientId is null)
         {
-            failures.Add("Pan123ClientOptions.AccessToken " + tokenProblem + ".");
+            if (AccessTokenFormat.Problem(options.AccessToken) is { } tokenProblem)
+            {
+                failures.Add("Pan123ClientOptions.AccessToken " + tokenProblem + (options.ClientId is null ? " and no ClientId/ClientSecret is set." : "."));
+            }
+        }
+        else if (string.IsNullOrWhiteSpace(options.ClientId) || string.IsNullOrWhiteSpace(options.ClientSecret))
+        {
+            failures.Add("Pan123ClientOptions.ClientId and ClientSecret must both be set for client credentials.");
+        }
+
+        if (options.MaxRetryAttempts < 0 || options.RetryBaseDelay < TimeSpan.Zero || options.AttemptTimeout <= TimeSpan.Zero
+            || options.TotalTimeout <= TimeSpan.Zero || options.TokenRefreshMargin < TimeSpan.Zero)
+        {
+            failures.Add("Pan123ClientOptions: retries, delays, timeouts and the refresh margin must not be negative, and timeouts must be positive.");
+        }
+
+        if (options.RequestsPerSecond.Any(limit => limit.Value < 0))
+        {
+            failures.Add("Pan123ClientOptions.RequestsPerSecond values must not be negative.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

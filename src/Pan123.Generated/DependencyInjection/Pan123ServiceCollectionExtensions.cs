@@ -1,13 +1,17 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pan123;
+using Polly;
+using Polly.RateLimiting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the 123pan clients with an <see cref="IServiceCollection"/>.</summary>
 public static class Pan123ServiceCollectionExtensions
 {
-    /// <summary>The name of the <see cref="HttpClient"/> the 123pan clients use; configure its handlers through the returned builder.</summary>
+    /// <summary>The name of the default registration's <see cref="HttpClient"/> for the file calls; a named registration uses <c>Pan123.&lt;name&gt;</c>.</summary>
     public const string HttpClientName = "Pan123";
 
     /// <summary>
@@ -18,29 +22,55 @@ public static class Pan123ServiceCollectionExtensions
     public const string CdnHttpClientName = "Pan123.Cdn";
 
     /// <summary>
-    /// Registers <see cref="IPan123FilesClient"/> and <see cref="IPan123AuthClient"/> on one named
-    /// <see cref="HttpClient"/>, with options validated at start-up, and <see cref="Pan123Downloader"/>
-    /// with its own CDN client (configure it with <c>services.Configure&lt;Pan123DownloadOptions&gt;</c>).
+    /// Registers the default 123pan client: <see cref="IPan123FilesClient"/>, <see cref="IPan123AuthClient"/>,
+    /// <see cref="IPan123TokenProvider"/> and <see cref="Pan123Downloader"/>, with options validated at start-up,
+    /// retries, per-endpoint rate limits and a token refresh on code 401.
     /// </summary>
     /// <param name="services">The service collection.</param>
-    /// <param name="configure">Sets the base address and the access token.</param>
-    /// <returns>The builder of the clients' <see cref="HttpClient"/>, to add handlers to.</returns>
-    public static IHttpClientBuilder AddPan123Client(this IServiceCollection services, Action<Pan123ClientOptions> configure)
+    /// <param name="configure">Sets the base address and the credentials.</param>
+    /// <returns>The builder of the file calls' <see cref="HttpClient"/>, to add handlers to.</returns>
+    public static IHttpClientBuilder AddPan123Client(this IServiceCollection services, Action<Pan123ClientOptions> configure) =>
+        services.AddPan123Client(Microsoft.Extensions.Options.Options.DefaultName, configure);
+
+    /// <summary>
+    /// Registers a named 123pan client, for a second account in the same process: its services are
+    /// keyed by <paramref name="name"/> (<c>[FromKeyedServices(name)] IPan123FilesClient</c>), and it shares
+    /// no token and no rate limiter with any other registration.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The registration's name; empty for the default registration.</param>
+    /// <param name="configure">Sets the base address and the credentials.</param>
+    /// <returns>The builder of the file calls' <see cref="HttpClient"/>, to add handlers to.</returns>
+    public static IHttpClientBuilder AddPan123Client(this IServiceCollection services, string name, Action<Pan123ClientOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(configure);
 
-        services.AddOptions<Pan123ClientOptions>().Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Pan123ClientOptions>, Pan123ClientOptionsValidator>());
-        services.TryAddSingleton<IPan123TokenProvider>(sp =>
-            new StaticTokenProvider(sp.GetRequiredService<IOptions<Pan123ClientOptions>>().Value.AccessToken!));
+        var isDefault = name.Length == 0;
+        var filesName = isDefault ? HttpClientName : HttpClientName + "." + name;
+        var authName = filesName + ".Auth";
 
-        var builder = services.AddHttpClient(HttpClientName, (sp, http) =>
-            http.BaseAddress = sp.GetRequiredService<IOptions<Pan123ClientOptions>>().Value.BaseAddress);
-        builder.AddTypedClient<IPan123FilesClient>((http, sp) =>
-            new Pan123FilesClient(new Pan123ClientConfiguration(sp.GetRequiredService<IPan123TokenProvider>()), http));
-        builder.AddTypedClient<IPan123AuthClient>((http, _) =>
-            new Pan123AuthClient(new Pan123ClientConfiguration(), http));
+        services.AddOptions<Pan123ClientOptions>(name).Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Pan123ClientOptions>, Pan123ClientOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<Pan123DownloadOptions>();
+
+        services.AddKeyedSingleton(name, (sp, _) => new Pan123RateLimiters(
+            new Dictionary<string, int>(ClientOptions(sp, name).RequestsPerSecond), sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton(name, (sp, _) => CreateTokenProvider(sp, name));
+
+        // The token request's own client: the same retries and limits, no token and no 401 refresh.
+        AddPlatformHttpClient(services, authName, name);
+        services.AddKeyedTransient<IPan123AuthClient>(name, (sp, _) =>
+            new Pan123AuthClient(new Pan123ClientConfiguration(), sp.GetRequiredService<IHttpClientFactory>().CreateClient(authName)));
+
+        var files = services.AddHttpClient(filesName);
+        files.AddHttpMessageHandler(sp => new AccessTokenRefreshHandler(
+            sp.GetRequiredKeyedService<IPan123TokenProvider>(name), Logger(sp)));
+        AddPlatformHttpClient(services, filesName, name);
+        services.AddKeyedTransient<IPan123FilesClient>(name, (sp, _) =>
+            new Pan123FilesClient(new Pan123ClientConfiguration(sp.GetRequiredKeyedService<IPan123TokenProvider>(name)), sp.GetRequiredService<IHttpClientFactory>().CreateClient(filesName)));
 
         services.AddHttpClient(CdnHttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
@@ -48,13 +78,92 @@ public static class Pan123ServiceCollectionExtensions
                 AllowAutoRedirect = false,
                 UseCookies = false,
                 AutomaticDecompression = System.Net.DecompressionMethods.None,
-            });
-        services.AddOptions<Pan123DownloadOptions>();
-        services.TryAddTransient(sp => new Pan123Downloader(
-            sp.GetRequiredService<IPan123FilesClient>(),
+            })
+            .RemoveAllLoggers(); // the default logger would write signed download links to the log
+        services.AddKeyedTransient(name, (sp, _) => new Pan123Downloader(
+            sp.GetRequiredKeyedService<IPan123FilesClient>(name),
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(CdnHttpClientName),
             sp.GetRequiredService<IOptions<Pan123DownloadOptions>>().Value,
-            sp.GetService<TimeProvider>()));
-        return builder;
+            sp.GetRequiredService<TimeProvider>()));
+
+        if (isDefault)
+        {
+            services.AddTransient(sp => sp.GetRequiredKeyedService<IPan123FilesClient>(name));
+            services.AddTransient(sp => sp.GetRequiredKeyedService<IPan123AuthClient>(name));
+            services.AddTransient(sp => sp.GetRequiredKeyedService<Pan123Downloader>(name));
+            services.AddSingleton(sp => sp.GetRequiredKeyedService<IPan123TokenProvider>(name));
+        }
+
+        return files;
+    }
+
+    // Retries, the per-endpoint rate limit and the attempt log, in that order from the outside in:
+    // every retry waits for the limiter again, and every attempt that reaches the wire is logged.
+    private static void AddPlatformHttpClient(IServiceCollection services, string httpClientName, string registration)
+    {
+        var builder = services.AddHttpClient(httpClientName, (sp, http) =>
+        {
+            http.BaseAddress = ClientOptions(sp, registration).BaseAddress;
+            http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline's total timeout applies instead
+        });
+        builder.AddResilienceHandler("pan123", (pipeline, context) =>
+        {
+            var options = ClientOptions(context.ServiceProvider, registration);
+            var limiters = context.ServiceProvider.GetRequiredKeyedService<Pan123RateLimiters>(registration);
+            var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
+            var logger = Logger(context.ServiceProvider);
+            pipeline.AddTimeout(options.TotalTimeout);
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 0),
+                Delay = options.RetryBaseDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => Pan123RetryRules.ShouldRetryAsync(args.Outcome, args.Context.CancellationToken),
+                DelayGenerator = args => Pan123RetryRules.ServerDelayAsync(args.Outcome, time, args.Context.CancellationToken),
+                OnRetry = async args =>
+                {
+                    var envelope = args.Outcome.Result is { } response
+                        ? await ResponseEnvelope.ReadAsync(response, args.Context.CancellationToken).ConfigureAwait(false)
+                        : default;
+                    Pan123Log.Retrying(logger, OperationName.Of(args.Context.GetRequestMessage()), args.AttemptNumber + 1,
+                        (int?)args.Outcome.Result?.StatusCode, envelope.Code, envelope.TraceId, args.Outcome.Exception?.Message, (long)args.RetryDelay.TotalMilliseconds);
+                },
+            });
+            pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+            {
+                RateLimiter = args => limiters.AcquireAsync(args.Context.GetRequestMessage()?.RequestUri?.AbsolutePath ?? string.Empty, args.Context.CancellationToken),
+            });
+            pipeline.AddTimeout(options.AttemptTimeout);
+        });
+        builder.AddHttpMessageHandler(sp => new AttemptLoggingHandler(Logger(sp), sp.GetRequiredService<TimeProvider>()));
+
+        // IHttpClientFactory's own request logging puts the raw request headers, bearer token included,
+        // into the structured log state (only the formatted message is redacted): our attempt log replaces it.
+        builder.RemoveAllLoggers();
+    }
+
+    private static Pan123ClientOptions ClientOptions(IServiceProvider services, string name) =>
+        services.GetRequiredService<IOptionsMonitor<Pan123ClientOptions>>().Get(name);
+
+    private static ILogger Logger(IServiceProvider services) =>
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("Pan123");
+
+    private static IPan123TokenProvider CreateTokenProvider(IServiceProvider services, string name)
+    {
+        var options = ClientOptions(services, name);
+        if (options.AccessToken is not null)
+        {
+            return new StaticTokenProvider(options.AccessToken);
+        }
+
+        return new ClientCredentialsTokenProvider(services.GetRequiredKeyedService<IPan123AuthClient>(name), options.ClientId!, options.ClientSecret!)
+        {
+            RefreshMargin = options.TokenRefreshMargin,
+            Cache = options.TokenCachePath is { } path ? new FileTokenCache(path) : null,
+            CacheScope = options.BaseAddress.AbsoluteUri,
+            TimeProvider = services.GetRequiredService<TimeProvider>(),
+            Logger = Logger(services),
+        };
     }
 }

@@ -1,0 +1,34 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+
+namespace Pan123;
+
+/// <summary>
+/// When the platform answers code 401 to a request that carried a bearer token, asks the token
+/// provider for a new token once and sends the request once more. A second 401, or a provider that
+/// cannot refresh (a static token), reaches the caller as <see cref="Pan123ApiException"/>. The token
+/// request itself carries no bearer token, so a failing refresh can never recurse.
+/// </summary>
+internal sealed class AccessTokenRefreshHandler(IPan123TokenProvider tokens, ILogger logger) : DelegatingHandler
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (request.Headers.Authorization is not { Scheme: "Bearer", Parameter: { } sent }
+            || (await ResponseEnvelope.ReadAsync(response, cancellationToken).ConfigureAwait(false)).Code != Pan123ErrorCodes.InvalidAccessToken)
+        {
+            return response;
+        }
+
+        var fresh = await tokens.RefreshAccessTokenAsync(sent, cancellationToken).ConfigureAwait(false);
+        if (fresh is null || fresh == sent)
+        {
+            return response;
+        }
+
+        Pan123Log.TokenRejected(logger, OperationName.Of(request));
+        response.Dispose();
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fresh);
+        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+}
