@@ -23,32 +23,25 @@ internal sealed class PlatformConnection : IAsyncDisposable
     public static async Task<PlatformConnection> OpenAsync(CommonSettings settings, Action<Pan123DownloadOptions>? download, CancellationToken cancellationToken)
     {
         SandboxPlatform? sandbox = null;
-        Uri baseAddress;
-        string? token;
+        Action<Pan123ClientOptions> credentials;
         if (settings.UseSandbox)
         {
+            // The sandbox's demo account, through the real token flow; its tokens die with it, so none is cached.
             sandbox = await SandboxPlatform.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            (baseAddress, token) = (sandbox.ApiBaseAddress, SandboxPlatform.DemoAccessToken);
+            credentials = options =>
+            {
+                options.BaseAddress = sandbox.ApiBaseAddress;
+                options.ClientId = SandboxPlatform.DemoClientId;
+                options.ClientSecret = SandboxPlatform.DemoClientSecret;
+            };
         }
         else
         {
-            var url = settings.BaseUrl ?? Environment.GetEnvironmentVariable("PAN123_BASE_URL");
-            baseAddress = string.IsNullOrWhiteSpace(url) ? Pan123ClientOptions.DefaultBaseAddress
-                : Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var parsed) ? parsed
-                : throw new UsageException($"the base URL '{url}' is not an absolute URL.");
-            token = Environment.GetEnvironmentVariable("PAN123_ACCESS_TOKEN");
-            if (string.IsNullOrEmpty(token))
-            {
-                throw new UsageException("no credentials: set PAN123_ACCESS_TOKEN (or use --sandbox to try the tool without an account).");
-            }
+            credentials = FromEnvironment(settings.BaseUrl);
         }
 
         var services = new ServiceCollection();
-        services.AddPan123Client(options =>
-        {
-            options.BaseAddress = baseAddress;
-            options.AccessToken = token;
-        });
+        services.AddPan123Client(credentials);
         if (download is not null)
         {
             services.Configure(download);
@@ -71,6 +64,38 @@ internal sealed class PlatformConnection : IAsyncDisposable
         }
 
         return new PlatformConnection(provider, sandbox);
+    }
+
+    // Options first, then environment; an access token wins over client credentials, whose tokens are
+    // cached in the user's configuration folder so separate runs share one.
+    private static Action<Pan123ClientOptions> FromEnvironment(string? baseUrlOption)
+    {
+        var url = baseUrlOption ?? Environment.GetEnvironmentVariable("PAN123_BASE_URL");
+        var baseAddress = string.IsNullOrWhiteSpace(url) ? Pan123ClientOptions.DefaultBaseAddress
+            : Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var parsed) ? parsed
+            : throw new UsageException($"the base URL '{url}' is not an absolute URL.");
+        var token = Environment.GetEnvironmentVariable("PAN123_ACCESS_TOKEN");
+        var clientId = Environment.GetEnvironmentVariable("PAN123_CLIENT_ID");
+        var clientSecret = Environment.GetEnvironmentVariable("PAN123_CLIENT_SECRET");
+        if (string.IsNullOrEmpty(token) && (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(clientSecret)))
+        {
+            throw new UsageException("no credentials: set PAN123_ACCESS_TOKEN, or PAN123_CLIENT_ID and PAN123_CLIENT_SECRET (or use --sandbox to try the tool without an account).");
+        }
+
+        return options =>
+        {
+            options.BaseAddress = baseAddress;
+            if (!string.IsNullOrEmpty(token))
+            {
+                options.AccessToken = token;
+            }
+            else
+            {
+                options.ClientId = clientId;
+                options.ClientSecret = clientSecret;
+                options.TokenCachePath = FileTokenCache.DefaultPath;
+            }
+        };
     }
 
     public async ValueTask DisposeAsync()

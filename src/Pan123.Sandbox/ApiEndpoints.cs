@@ -86,7 +86,11 @@ internal static class ApiEndpoints
 
         app.MapGet("/api/v1/file/download_info", async context =>
         {
-            if (await FindFileAsync(context, platform, "fileId").ConfigureAwait(false) is { } file)
+            if (!platform.TryTakeDownloadInfoPermit())
+            {
+                await WriteErrorAsync(context, 429, null).ConfigureAwait(false);
+            }
+            else if (await FindFileAsync(context, platform, "fileId").ConfigureAwait(false) is { } file)
             {
                 await WriteAsync(context, 0, "ok", new JsonObject { ["downloadUrl"] = platform.Links.Create(file).AbsoluteUri }).ConfigureAwait(false);
             }

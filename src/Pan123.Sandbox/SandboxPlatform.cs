@@ -32,7 +32,11 @@ public sealed class SandboxPlatform : IAsyncDisposable
     private readonly ConcurrentQueue<SandboxRequest> _requests = new();
     private WebApplication? _api;
     private WebApplication? _cdn;
+    private readonly Lock _rateGate = new();
     private int _tokensIssued;
+    private int _rateLimited;
+    private long _rateWindow;
+    private int _rateWindowCount;
 
     private SandboxPlatform(TimeProvider timeProvider)
     {
@@ -62,6 +66,15 @@ public sealed class SandboxPlatform : IAsyncDisposable
 
     /// <summary>How many tokens <c>POST /api/v1/access_token</c> has issued.</summary>
     public int TokensIssued => Volatile.Read(ref _tokensIssued);
+
+    /// <summary>
+    /// When set, download_info answers code 429 to calls beyond this many in one second (a fixed
+    /// window on the sandbox's clock), as the platform enforces its documented 5 QPS.
+    /// </summary>
+    public int? DownloadInfoRequestsPerSecond { get; set; }
+
+    /// <summary>How many calls the sandbox answered with code 429 because of <see cref="DownloadInfoRequestsPerSecond"/>.</summary>
+    public int RateLimitedCalls => Volatile.Read(ref _rateLimited);
 
     /// <summary>How long an issued token lives; the platform's is 30 days.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(30);
@@ -139,6 +152,31 @@ public sealed class SandboxPlatform : IAsyncDisposable
         var token = "sbx." + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
         _tokens[token] = TimeProvider.GetUtcNow() + TokenLifetime;
         return token;
+    }
+
+    internal bool TryTakeDownloadInfoPermit()
+    {
+        if (DownloadInfoRequestsPerSecond is not { } limit)
+        {
+            return true;
+        }
+
+        var second = TimeProvider.GetUtcNow().ToUnixTimeSeconds();
+        lock (_rateGate)
+        {
+            if (second != _rateWindow)
+            {
+                (_rateWindow, _rateWindowCount) = (second, 0);
+            }
+
+            if (++_rateWindowCount <= limit)
+            {
+                return true;
+            }
+        }
+
+        Interlocked.Increment(ref _rateLimited);
+        return false;
     }
 
     internal bool IsValidToken(string token) =>

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.DependencyInjection;
+using Pan123.IntegrationTests.Support;
+using Pan123.Sandbox;
+
+namespace Pan123.IntegrationTests.Library;
+
+/// <summary>The client's token, retry and rate-limit behaviour against the sandbox over real sockets.</summary>
+public sealed class PlatformLimitsTests : SandboxTest
+{
+    private ServiceProvider ClientCredentials(string name = "", string clientId = SandboxPlatform.DemoClientId)
+    {
+        var services = new ServiceCollection();
+        services.AddPan123Client(name, o =>
+        {
+            o.BaseAddress = Sandbox.ApiBaseAddress;
+            o.ClientId = clientId;
+            o.ClientSecret = SandboxPlatform.DemoClientSecret;
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(50);
+        });
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_share_one_token_and_no_429_reaches_the_caller_at_5_qps()
+    {
+        Sandbox.DownloadInfoRequestsPerSecond = 5;
+        await using var services = ClientCredentials();
+        var files = services.GetRequiredService<IPan123FilesClient>();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => files.GetDownloadInfoAsync(1001)));
+
+        Assert.All(results, r => Assert.StartsWith(Sandbox.CdnBaseAddress.ToString(), r.Data.DownloadUrl, StringComparison.Ordinal));
+        Assert.Equal(1, Sandbox.TokensIssued);
+    }
+
+    [Fact]
+    public async Task Transient_platform_answers_are_retried_and_final_ones_are_not()
+    {
+        await using var services = ClientCredentials();
+        var files = services.GetRequiredService<IPan123FilesClient>();
+
+        Sandbox.Faults.FailNextApiCalls(2, 503);
+        await files.GetFileDetailAsync(1001);
+        Sandbox.Faults.AnswerNextApiCalls(2, 20103, path: "/api/v1/file/detail");
+        await files.GetFileDetailAsync(1001);
+        Sandbox.ClearRequests();
+
+        Sandbox.Faults.AnswerNextApiCalls(5, 5113, path: "/api/v1/file/detail");
+        var error = await Assert.ThrowsAsync<Pan123ApiException>(() => files.GetFileDetailAsync(1001));
+
+        Assert.Equal(5113, error.ErrorCode);
+        Assert.Single(ApiRequests("/api/v1/file/detail"));
+    }
+
+    [Fact]
+    public async Task A_revoked_token_is_refreshed_once()
+    {
+        await using var services = ClientCredentials();
+        var files = services.GetRequiredService<IPan123FilesClient>();
+        await files.GetFileDetailAsync(1001);
+
+        Sandbox.RevokeAllTokens();
+        await files.GetFileDetailAsync(1001);
+
+        Assert.Equal(2, Sandbox.TokensIssued);
+    }
+
+    [Fact]
+    public async Task Two_accounts_each_get_their_own_token()
+    {
+        var services = new ServiceCollection();
+        foreach (var name in new[] { "a", "b" })
+        {
+            services.AddPan123Client(name, o =>
+            {
+                o.BaseAddress = Sandbox.ApiBaseAddress;
+                o.ClientId = SandboxPlatform.DemoClientId;
+                o.ClientSecret = SandboxPlatform.DemoClientSecret;
+            });
+        }
+
+        await using var provider = services.BuildServiceProvider();
+        await provider.GetRequiredKeyedService<IPan123FilesClient>("a").GetFileDetailAsync(1001);
+        await provider.GetRequiredKeyedService<IPan123FilesClient>("b").GetFileDetailAsync(1001);
+        await provider.GetRequiredKeyedService<IPan123FilesClient>("a").GetFileDetailAsync(1001);
+
+        Assert.Equal(2, Sandbox.TokensIssued);
+        var tokens = ApiRequests("/api/v1/file/detail").Select(r => r.Headers["Authorization"]).ToList();
+        Assert.Equal(tokens[0], tokens[2]);
+        Assert.NotEqual(tokens[0], tokens[1]);
+    }
+}
