@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Pan123.Sandbox;
 
 namespace Pan123.Cli;
 
@@ -11,9 +10,9 @@ namespace Pan123.Cli;
 internal sealed class PlatformConnection : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
-    private readonly SandboxPlatform? _sandbox;
+    private readonly IAsyncDisposable? _sandbox;
 
-    private PlatformConnection(ServiceProvider services, SandboxPlatform? sandbox) => (_services, _sandbox) = (services, sandbox);
+    private PlatformConnection(ServiceProvider services, IAsyncDisposable? sandbox) => (_services, _sandbox) = (services, sandbox);
 
     public IPan123FilesClient Files => _services.GetRequiredService<IPan123FilesClient>();
 
@@ -22,18 +21,11 @@ internal sealed class PlatformConnection : IAsyncDisposable
     /// <summary>Resolves the settings; throws <see cref="UsageException"/> for what is missing or wrong, before any request.</summary>
     public static async Task<PlatformConnection> OpenAsync(CommonSettings settings, Action<Pan123DownloadOptions>? download, CancellationToken cancellationToken)
     {
-        SandboxPlatform? sandbox = null;
+        IAsyncDisposable? sandbox = null;
         Action<Pan123ClientOptions> credentials;
         if (settings.UseSandbox)
         {
-            // The sandbox's demo account, through the real token flow; its tokens die with it, so none is cached.
-            sandbox = await SandboxPlatform.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            credentials = options =>
-            {
-                options.BaseAddress = sandbox.ApiBaseAddress;
-                options.ClientId = SandboxPlatform.DemoClientId;
-                options.ClientSecret = SandboxPlatform.DemoClientSecret;
-            };
+            (sandbox, credentials) = await EmbeddedSandbox.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         else
         {

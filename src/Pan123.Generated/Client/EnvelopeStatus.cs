@@ -1,27 +1,33 @@
-using Newtonsoft.Json;
+using System.Text.Json;
 
 namespace Pan123;
 
 /// <summary>
-/// What the envelope of a response says about success, read without building the model, so that
-/// every generated operation can be checked in one place before NSwag deserializes the body.
+/// What the envelope of a response says about success, read from the buffered body with
+/// System.Text.Json's <see cref="Utf8JsonReader"/>: no model is built and, on success, nothing but
+/// the trace id is allocated, so every generated operation can be checked in one place before
+/// NSwag deserializes the body.
 /// </summary>
 internal readonly record struct EnvelopeStatus(int? Code, string? Message, string? TraceId, bool HasData, string? Problem)
 {
     public bool IsEnvelope => Problem is null;
 
-    public static EnvelopeStatus Read(Stream body)
+    public static EnvelopeStatus Read(ReadOnlySpan<byte> body)
     {
-        using var text = new StreamReader(body, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1024, leaveOpen: true);
-        using var json = new JsonTextReader(text) { CloseInput = false, DateParseHandling = DateParseHandling.None };
+        if (body.StartsWith("\uFEFF"u8))
+        {
+            body = body[3..];
+        }
+
+        if (body.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return Invalid("the body is empty");
+        }
+
+        var json = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
         try
         {
-            if (!json.Read())
-            {
-                return Invalid("the body is empty");
-            }
-
-            if (json.TokenType != JsonToken.StartObject)
+            if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
             {
                 return Invalid("the body is not a JSON object");
             }
@@ -29,34 +35,35 @@ internal readonly record struct EnvelopeStatus(int? Code, string? Message, strin
             int? code = null;
             string? message = null, traceId = null;
             var hasData = false;
-            while (json.Read() && json.TokenType == JsonToken.PropertyName)
+            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
             {
-                var name = (string)json.Value!;
-                switch (name)
+                if (json.ValueTextEquals("code"u8))
                 {
-                    case "code":
-                        code = json.ReadAsInt32();
-                        break;
-                    case "message":
-                        message = json.ReadAsString();
-                        break;
-                    case "x-traceID":
-                        traceId = json.ReadAsString();
-                        break;
-                    case "data":
-                        json.Read();
-                        hasData = json.TokenType is not (JsonToken.Null or JsonToken.Undefined);
-                        json.Skip();
-                        break;
-                    default:
-                        json.Read();
-                        json.Skip();
-                        break;
+                    json.Read();
+                    code = json.TokenType == JsonTokenType.Number && json.TryGetInt32(out var number) ? number
+                        : throw new JsonException("code is not an integer");
+                }
+                else if (json.ValueTextEquals("message"u8))
+                {
+                    json.Read();
+                    message = json.TokenType == JsonTokenType.String ? json.GetString() : null;
+                }
+                else if (json.ValueTextEquals("x-traceID"u8))
+                {
+                    json.Read();
+                    traceId = json.TokenType == JsonTokenType.String ? json.GetString() : null;
+                }
+                else
+                {
+                    var isData = json.ValueTextEquals("data"u8);
+                    json.Read();
+                    hasData |= isData && json.TokenType != JsonTokenType.Null;
+                    json.Skip();
                 }
             }
 
             // A body cut short (a dropped connection, a truncating proxy) ends before the closing brace.
-            if (json.TokenType != JsonToken.EndObject || json.Depth != 0)
+            if (json.TokenType != JsonTokenType.EndObject || json.CurrentDepth != 0)
             {
                 return Invalid("the body is not valid JSON (it ends early)");
             }

@@ -20,9 +20,18 @@ internal static class ResponseEnvelope
         // Buffer the (small) JSON body so it can be read here and again by the generated code.
         await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var status = EnvelopeStatus.Read(body);
+        var status = body is MemoryStream memory && memory.TryGetBuffer(out var buffer)
+            ? EnvelopeStatus.Read(buffer.AsSpan((int)memory.Position))
+            : EnvelopeStatus.Read(await ReadAllAsync(body, cancellationToken).ConfigureAwait(false));
         body.Position = 0;
         options?.Set(CacheKey, (response, status));
         return status;
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream body, CancellationToken cancellationToken)
+    {
+        using var copy = new MemoryStream();
+        await body.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+        return copy.ToArray();
     }
 }

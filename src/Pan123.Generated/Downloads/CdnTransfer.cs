@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 
 namespace Pan123;
@@ -41,89 +42,143 @@ internal sealed class CdnTransfer
 
     public async Task RunAsync(Stream target, IncrementalHash? md5, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
-        var startedAt = _time.GetTimestamp();
-        var startedWith = Written;
-        var lastReport = startedAt;
+        var meter = new ProgressMeter(_time, progress, Written, _size);
         var failures = 0;
         var link = Written < _size ? await _freshLink(cancellationToken).ConfigureAwait(false) : null;
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+        while (Written < _size)
+        {
+            var before = Written;
+            int? status = null;
+            Exception? failure = null;
+            using (var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                try
+                {
+                    stall.CancelAfter(_options.StallTimeout);
+                    using var response = await SendFollowingRedirectsAsync(link!, stall.Token).ConfigureAwait(false);
+                    status = (int)response.StatusCode;
+                    if (await AcceptAsync(response, cancellationToken).ConfigureAwait(false))
+                    {
+                        var body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
+                        await using (body.ConfigureAwait(false))
+                        {
+                            await CopyBodyAsync(body, target, md5, stall, meter, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                    else if (status is 403 or 404 or 410)
+                    {
+                        // The link expired or was refused: download_info hands out a new one.
+                        link = await _freshLink(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception e) when (IsTransferFailure(e, cancellationToken))
+                {
+                    failure = e;
+                }
+            }
+
+            if (Written >= _size)
+            {
+                break;
+            }
+
+            // Count failures in a row: a flaky link that keeps delivering bytes is not given up on.
+            failures = Written > before ? 1 : failures + 1;
+            if (failures > _options.MaxRetries)
+            {
+                var what = failure?.Message ?? (status is { } s ? $"HTTP {s}" : "the body ended early");
+                throw new Pan123DownloadException(_fileId, DownloadFailure.TransferFailed, $"the CDN failed {failures} times in a row, last with {what}.", status, failure);
+            }
+
+            await Task.Delay(Backoff(failures), _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        meter.Report(Written, force: true);
+    }
+
+    // Two buffers in turn: while one chunk is hashed and written on a pool thread, the next is read
+    // from the network, so hashing costs no extra time when the CPU can keep up with the link.
+    // Written counts only bytes that reached the target, so a resume starts exactly there.
+    private async Task CopyBodyAsync(Stream body, Stream target, IncrementalHash? md5, CancellationTokenSource stall, ProgressMeter meter, CancellationToken cancellationToken)
+    {
+        var chunk = _options.BufferSize;
+        var filling = ArrayPool<byte>.Shared.Rent(chunk);
+        var spare = ArrayPool<byte>.Shared.Rent(chunk);
+        var consuming = Task.CompletedTask;
         try
         {
-            while (Written < _size)
+            while (true)
             {
-                var before = Written;
-                int? status = null;
-                Exception? failure = null;
-                using (var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                var (read, broken) = await FillAsync(body, filling.AsMemory(0, chunk), stall).ConfigureAwait(false);
+                await consuming.ConfigureAwait(false);
+                if (read == 0)
                 {
-                    try
-                    {
-                        stall.CancelAfter(_options.StallTimeout);
-                        using var response = await SendFollowingRedirectsAsync(link!, stall.Token).ConfigureAwait(false);
-                        status = (int)response.StatusCode;
-                        if (!await AcceptAsync(response, cancellationToken).ConfigureAwait(false))
-                        {
-                            if (status is 403 or 404 or 410)
-                            {
-                                // The link expired or was refused: download_info hands out a new one.
-                                link = await _freshLink(cancellationToken).ConfigureAwait(false);
-                            }
-                        }
-                        else
-                        {
-                            var body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
-                            await using (body.ConfigureAwait(false))
-                            {
-                                while (true)
-                                {
-                                    stall.CancelAfter(_options.StallTimeout);
-                                    var read = await body.ReadAsync(buffer.AsMemory(0, _options.BufferSize), stall.Token).ConfigureAwait(false);
-                                    if (read == 0)
-                                    {
-                                        break;
-                                    }
-
-                                    if (Written + read > _size)
-                                    {
-                                        throw new Pan123DownloadException(_fileId, DownloadFailure.IntegrityMismatch, $"the CDN sent more than the {_size} bytes file/detail reports.");
-                                    }
-
-                                    await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                                    md5?.AppendData(buffer, 0, read);
-                                    Written += read;
-                                    lastReport = Report(progress, startedAt, startedWith, lastReport, force: false);
-                                }
-                            }
-                        }
-                    }
-                    catch (Exception e) when (IsTransferFailure(e, cancellationToken))
-                    {
-                        failure = e;
-                    }
+                    return;
                 }
 
-                if (Written >= _size)
+                if (Written + read > _size)
                 {
-                    break;
+                    throw new Pan123DownloadException(_fileId, DownloadFailure.IntegrityMismatch, $"the CDN sent more than the {_size} bytes file/detail reports.");
                 }
 
-                // Count failures in a row: a flaky link that keeps delivering bytes is not given up on.
-                failures = Written > before ? 1 : failures + 1;
-                if (failures > _options.MaxRetries)
+                var full = filling;
+                (filling, spare) = (spare, filling);
+                consuming = Task.Run(() => ConsumeAsync(full, read, target, md5, meter, cancellationToken), cancellationToken);
+                if (broken is not null)
                 {
-                    var what = failure?.Message ?? (status is { } s ? $"HTTP {s}" : "the body ended early");
-                    throw new Pan123DownloadException(_fileId, DownloadFailure.TransferFailed, $"the CDN failed {failures} times in a row, last with {what}.", status, failure);
+                    // Keep what arrived before the connection broke, then let the caller resume after it.
+                    await consuming.ConfigureAwait(false);
+                    ExceptionDispatchInfo.Throw(broken);
                 }
 
-                await Task.Delay(Backoff(failures), _time, cancellationToken).ConfigureAwait(false);
+                if (read < chunk)
+                {
+                    await consuming.ConfigureAwait(false);
+                    return;
+                }
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // The chunk in flight must land (or fail) before its buffer goes back to the pool.
+            await consuming.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ArrayPool<byte>.Shared.Return(filling);
+            ArrayPool<byte>.Shared.Return(spare);
         }
+    }
 
-        Report(progress, startedAt, startedWith, lastReport, force: true);
+    // Fills the buffer up to its end or the end of the body; a failure after some bytes returns them with the failure.
+    private async Task<(int Read, Exception? Broken)> FillAsync(Stream body, Memory<byte> buffer, CancellationTokenSource stall)
+    {
+        var total = 0;
+        try
+        {
+            while (total < buffer.Length)
+            {
+                stall.CancelAfter(_options.StallTimeout);
+                var read = await body.ReadAsync(buffer[total..], stall.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+
+            return (total, null);
+        }
+        catch (Exception e) when (total > 0 && e is not Pan123DownloadException)
+        {
+            return (total, e);
+        }
+    }
+
+    private async Task ConsumeAsync(byte[] data, int count, Stream target, IncrementalHash? md5, ProgressMeter meter, CancellationToken cancellationToken)
+    {
+        md5?.AppendData(data, 0, count);
+        await target.WriteAsync(data.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+        Written += count;
+        meter.Report(Written, force: false);
     }
 
     // Decides what a response means for the transfer; true when its body continues the target at Written.
@@ -221,16 +276,23 @@ internal sealed class CdnTransfer
     private TimeSpan Backoff(int failures) =>
         TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, _options.RetryDelay.Ticks << Math.Min(failures - 1, 16)));
 
-    private long Report(IProgress<DownloadProgress>? progress, long startedAt, long startedWith, long lastReport, bool force)
+    /// <summary>Progress at most ten times a second, with the average rate of this run.</summary>
+    private sealed class ProgressMeter(TimeProvider time, IProgress<DownloadProgress>? progress, long startedWith, long size)
     {
-        var now = _time.GetTimestamp();
-        if (progress is null || (!force && _time.GetElapsedTime(lastReport, now) < TimeSpan.FromMilliseconds(100)))
-        {
-            return lastReport;
-        }
+        private readonly long _startedAt = time.GetTimestamp();
+        private long _lastReport = time.GetTimestamp();
 
-        var seconds = _time.GetElapsedTime(startedAt, now).TotalSeconds;
-        progress.Report(new DownloadProgress(Written, _size, seconds > 0 ? (Written - startedWith) / seconds : 0));
-        return now;
+        public void Report(long written, bool force)
+        {
+            var now = time.GetTimestamp();
+            if (progress is null || (!force && time.GetElapsedTime(_lastReport, now) < TimeSpan.FromMilliseconds(100)))
+            {
+                return;
+            }
+
+            _lastReport = now;
+            var seconds = time.GetElapsedTime(_startedAt, now).TotalSeconds;
+            progress.Report(new DownloadProgress(written, size, seconds > 0 ? (written - startedWith) / seconds : 0));
+        }
     }
 }

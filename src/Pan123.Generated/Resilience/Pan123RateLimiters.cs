@@ -5,25 +5,27 @@ namespace Pan123;
 
 /// <summary>
 /// Client-side request rates per endpoint for one registered client (one account): at most N
-/// requests to a path in each one-second window, the windows moved on by the given
-/// <see cref="TimeProvider"/>; waiting callers go first come, first served. Two registrations never
-/// share one. (System.Threading.RateLimiting's limiters time their windows with their own
-/// Stopwatch even when replenished by hand, so they cannot follow a fake clock in tests.)
+/// requests to a path in any sliding <see cref="Window"/>, on the given <see cref="TimeProvider"/>;
+/// waiting callers go first come, first served. Two registrations never share one.
 /// </summary>
+/// <remarks>
+/// A sliding window, not fixed one-second windows: the platform counts in its own seconds, and two
+/// fixed windows back to back can let 2N requests through within one of the platform's seconds.
+/// The window is a little longer than a second so that network jitter cannot push an (N+1)th request
+/// into the platform's second either. (System.Threading.RateLimiting's limiters time themselves with
+/// their own Stopwatch, so they could not follow a fake clock in tests.)
+/// </remarks>
 internal sealed class Pan123RateLimiters : IDisposable
 {
-    private readonly FrozenDictionary<string, Window> _windows;
-    private readonly ITimer? _tick;
+    public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1025);
+
+    private readonly FrozenDictionary<string, SlidingWindow> _windows;
 
     public Pan123RateLimiters(IReadOnlyDictionary<string, int> requestsPerSecond, TimeProvider timeProvider)
     {
         _windows = requestsPerSecond
             .Where(limit => limit.Value > 0)
-            .ToFrozenDictionary(limit => limit.Key, limit => new Window(limit.Value), StringComparer.Ordinal);
-        if (_windows.Count > 0)
-        {
-            _tick = timeProvider.CreateTimer(_ => NextWindow(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        }
+            .ToFrozenDictionary(limit => limit.Key, limit => new SlidingWindow(limit.Value, timeProvider), StringComparer.Ordinal);
     }
 
     /// <summary>Waits for permission to send a request to <paramref name="path"/>; paths without a limit pass at once.</summary>
@@ -37,36 +39,45 @@ internal sealed class Pan123RateLimiters : IDisposable
         return Granted.Lease;
     }
 
-    public void Dispose() => _tick?.Dispose();
-
-    private void NextWindow()
+    public void Dispose()
     {
         foreach (var window in _windows.Values)
         {
-            window.Open();
+            window.Dispose();
         }
     }
 
-    private sealed class Window(int permits)
+    private sealed class SlidingWindow : IDisposable
     {
         private readonly Lock _gate = new();
+        private readonly Queue<DateTimeOffset> _granted = new();
         private readonly Queue<TaskCompletionSource> _waiting = new();
-        private readonly int _permits = permits;
-        private int _available = permits;
+        private readonly int _permits;
+        private readonly TimeProvider _time;
+        private readonly ITimer _wake;
+
+        public SlidingWindow(int permits, TimeProvider time)
+        {
+            (_permits, _time) = (permits, time);
+            _wake = time.CreateTimer(_ => GrantWaiting(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
 
         public async Task WaitAsync(CancellationToken cancellationToken)
         {
             TaskCompletionSource waiter;
             lock (_gate)
             {
-                if (_available > 0 && _waiting.Count == 0)
+                var now = _time.GetUtcNow();
+                Forget(now);
+                if (_waiting.Count == 0 && _granted.Count < _permits)
                 {
-                    _available--;
+                    _granted.Enqueue(now);
                     return;
                 }
 
                 waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 _waiting.Enqueue(waiter);
+                ScheduleWake(now);
             }
 
             // A cancelled waiter stays queued but can no longer be granted, so it uses no permit.
@@ -76,19 +87,42 @@ internal sealed class Pan123RateLimiters : IDisposable
             }
         }
 
-        public void Open()
+        public void Dispose() => _wake.Dispose();
+
+        private void GrantWaiting()
         {
             lock (_gate)
             {
-                _available = _permits;
-                while (_available > 0 && _waiting.TryDequeue(out var next))
+                var now = _time.GetUtcNow();
+                Forget(now);
+                while (_granted.Count < _permits && _waiting.TryDequeue(out var next))
                 {
                     if (next.TrySetResult())
                     {
-                        _available--;
+                        _granted.Enqueue(now);
                     }
                 }
+
+                if (_waiting.Count > 0)
+                {
+                    ScheduleWake(now);
+                }
             }
+        }
+
+        private void Forget(DateTimeOffset now)
+        {
+            while (_granted.TryPeek(out var oldest) && now - oldest >= Window)
+            {
+                _granted.Dequeue();
+            }
+        }
+
+        // Wakes when the oldest grant leaves the window, so the next waiter can go.
+        private void ScheduleWake(DateTimeOffset now)
+        {
+            var due = _granted.TryPeek(out var oldest) ? oldest + Window - now : TimeSpan.Zero;
+            _wake.Change(due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
     }
 

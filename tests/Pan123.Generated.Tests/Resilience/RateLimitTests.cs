@@ -17,7 +17,7 @@ public sealed class RateLimitTests
         await AssertHeldToAsync(platform, Enumerable.Range(0, 50).Select(_ => files.GetDownloadInfoAsync(1)).ToList(), perSecond: 5);
     }
 
-    // Second by second on the fake clock: N more calls go out each time the clock moves on, never more.
+    // Window by window on the fake clock: N more calls go out each time the clock moves past the window, never more.
     private static async Task AssertHeldToAsync(PlatformServices platform, IReadOnlyCollection<Task> calls, int perSecond)
     {
         var seconds = (calls.Count + perSecond - 1) / perSecond;
@@ -26,11 +26,17 @@ public sealed class RateLimitTests
             var expected = Math.Min(perSecond * second, calls.Count);
             await SettledCountAsync(platform, expected);
             Assert.Equal(expected, platform.To(DownloadInfoPath).Count());
-            platform.Clock.Advance(TimeSpan.FromSeconds(1));
+
+            // Just short of the window nothing more may go out; at the window the next N go.
+            platform.Clock.Advance(Pan123RateLimiters.Window - TimeSpan.FromMilliseconds(1));
+            await SettledCountAsync(platform, expected);
+            Assert.Equal(expected, platform.To(DownloadInfoPath).Count());
+            platform.Clock.Advance(TimeSpan.FromMilliseconds(1));
         }
 
         await Task.WhenAll(calls);
-        Assert.All(platform.To(DownloadInfoPath).GroupBy(r => r.At), second => Assert.True(second.Count() <= perSecond));
+        var sent = platform.To(DownloadInfoPath).Select(r => r.At).Order().ToList();
+        Assert.All(sent, start => Assert.True(sent.Count(t => t >= start && t - start < TimeSpan.FromSeconds(1)) <= perSecond));
         Assert.Equal(seconds, platform.To(DownloadInfoPath).Select(r => r.At).Distinct().Count());
     }
 

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Download throughput and memory, as whole processes on loopback: `pan123 download` against
+# `curl -o` (and `curl -o` followed by `md5sum`) for the same file served by the sandbox CDN.
+#
+#   tests/Pan123.Benchmarks/download-vs-curl.sh [SIZE_MIB] [RUNS]      (defaults: 1024 MiB, 5 runs)
+#
+# Needs the .NET SDK, curl, md5sum and GNU time (/usr/bin/time; Debian package "time").
+# Prints the median wall time and peak RSS of each command and the ratios; the files go to a
+# temporary folder on the same disk for every command.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+size_mib=${1:-1024}
+runs=${2:-5}
+work=$(mktemp -d)
+trap 'exec 3>&- 2>/dev/null || true; kill "$sandbox_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+for tool in curl md5sum /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
+done
+
+dotnet build -c Release -v:q -nologo "$root/tests/Pan123.Benchmarks" >/dev/null
+dotnet build -c Release -v:q -nologo "$root/src/Pan123.Cli" >/dev/null
+bench="$root/tests/Pan123.Benchmarks/bin/Release/net10.0/Pan123.Benchmarks.dll"
+cli="$root/src/Pan123.Cli/bin/Release/net10.0/pan123.dll"
+
+# The sandbox serves until its stdin closes.
+mkfifo "$work/stdin"
+dotnet "$bench" sandbox $((size_mib * 1048576)) <"$work/stdin" >"$work/sandbox.out" &
+sandbox_pid=$!
+exec 3>"$work/stdin"
+until grep -q READY "$work/sandbox.out" 2>/dev/null; do sleep 0.2; done
+eval "$(grep -E '^(API|TOKEN|FILE|MD5)=' "$work/sandbox.out")"
+export PAN123_BASE_URL=$API PAN123_ACCESS_TOKEN=$TOKEN
+
+# One timed run: prints "seconds peak_kib".
+timed() {
+  sync
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null
+  cat "$work/time"
+}
+
+declare -A wall rss
+record() { wall[$1]+="$2 "; rss[$1]+="$3 "; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+for run in $(seq "$runs"); do
+  link=$(dotnet "$cli" download-info "$FILE")
+  read -r s k < <(timed curl -sS -o "$work/curl.bin" "$link"); record curl "$s" "$k"; rm -f "$work/curl.bin"
+  read -r s k < <(timed sh -c "curl -sS -o '$work/curl.bin' '$link' && md5sum '$work/curl.bin'"); record curl+md5sum "$s" "$k"
+  [ "$(md5sum <"$work/curl.bin" | cut -d' ' -f1)" = "$MD5" ] || { echo "curl got the wrong bytes" >&2; exit 1; }
+  rm -f "$work/curl.bin"
+  read -r s k < <(timed dotnet "$cli" download "$FILE" --no-verify -o "$work/pan.bin"); record pan123-no-verify "$s" "$k"; rm -f "$work/pan.bin"
+  read -r s k < <(timed dotnet "$cli" download "$FILE" -o "$work/pan.bin"); record pan123 "$s" "$k"
+  [ "$(md5sum <"$work/pan.bin" | cut -d' ' -f1)" = "$MD5" ] || { echo "pan123 wrote the wrong bytes" >&2; exit 1; }
+  rm -f "$work/pan.bin"
+done
+
+printf '%s MiB, %s runs, medians\n' "$size_mib" "$runs"
+printf '%-18s %10s %12s\n' command wall_s peak_rss_mib
+for name in curl curl+md5sum pan123-no-verify pan123; do
+  w=$(median <<<"${wall[$name]}")
+  m=$(median <<<"${rss[$name]}")
+  printf '%-18s %10.2f %12.1f\n' "$name" "$w" "$(echo "$m / 1024" | bc -l)"
+  eval "w_${name//[-+]/_}=$w"
+done
+printf 'ratio pan123 --no-verify / curl -o          = %.3f (target <= 1.10)\n' "$(echo "$w_pan123_no_verify / $w_curl" | bc -l)"
+printf 'ratio pan123 (MD5) / (curl -o + md5sum)     = %.3f (target <= 1.00)\n' "$(echo "$w_pan123 / $w_curl_md5sum" | bc -l)"
