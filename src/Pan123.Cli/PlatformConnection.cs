@@ -25,7 +25,8 @@ internal sealed class PlatformConnection : IAsyncDisposable
         Action<Pan123ClientOptions> credentials;
         if (settings.UseSandbox)
         {
-            (sandbox, credentials) = await EmbeddedSandbox.StartAsync(cancellationToken).ConfigureAwait(false);
+            var started = await EmbeddedSandbox.StartAsync(cancellationToken).ConfigureAwait(false);
+            (sandbox, credentials) = (started, options => EmbeddedSandbox.Configure(started, options));
         }
         else
         {

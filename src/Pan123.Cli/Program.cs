@@ -7,6 +7,7 @@ var root = new RootCommand("pan123: download files from the 123pan (123云盘) o
 {
     DownloadInfoCommand.Create(common),
     DownloadCommand.Create(common),
+    SandboxCommand.Create(),
 };
 foreach (var option in common.All)
 {

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# The packages as a consumer gets them: packs Pan123.Generated and Pan123.Cli into a local folder
+# feed, checks what the library package holds, builds a fresh console project outside the solution
+# that takes Pan123.Generated from that feed only and calls the sandbox through AddPan123Client, then
+# installs the pan123 tool from the feed and runs the README's demo with it.
+#
+#   tests/consumer-check.sh            (exits non-zero with a message on the first failed check)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+sandbox_pid=
+cleanup() {
+  exec 3>&- 2>/dev/null || true
+  [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "consumer check: FAILED: $*" >&2; exit 1; }
+step() { echo "consumer check: $*"; }
+
+version=$(dotnet msbuild "$root/src/Pan123.Generated" -getProperty:Version)
+feed="$work/feed"
+
+step "packing $version"
+dotnet pack "$root/src/Pan123.Generated" -c Release -o "$feed" -nologo -v:q >/dev/null
+dotnet pack "$root/src/Pan123.Cli" -c Release -o "$feed" -nologo -v:q >/dev/null
+library="$feed/Pan123.Generated.$version.nupkg"
+tool="$feed/Pan123.Cli.$version.nupkg"
+for package in "$library" "$tool" "${library%.nupkg}.snupkg"; do
+  [ -f "$package" ] || fail "missing $(basename "$package")"
+done
+
+step "checking the library package's contents and dependencies"
+listing=$(unzip -Z1 "$library")
+for entry in README.md openapi/pan123.yaml openapi/nswag.json lib/net10.0/Pan123.Generated.dll lib/net10.0/Pan123.Generated.xml; do
+  grep -qx "$entry" <<<"$listing" || fail "library package lacks $entry"
+done
+nuspec=$(unzip -p "$library" Pan123.Generated.nuspec)
+grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || fail "no license expression"
+grep -q '<readme>README.md</readme>' <<<"$nuspec" || fail "no readme"
+grep -q '<repository type="git"' <<<"$nuspec" || fail "no repository metadata"
+for leaked in NSwag xunit Shouldly MockHttp PublicApiGenerator BenchmarkDotNet YamlDotNet Microsoft.OpenApi; do
+  ! grep -qi "<dependency id=\"$leaked" <<<"$nuspec" || fail "$leaked leaks into the package dependencies"
+done
+grep -q '<dependency id="Newtonsoft.Json"' <<<"$nuspec" || fail "Newtonsoft.Json missing from the dependencies"
+unzip -Z1 "$tool" | grep -q 'tools/net10.0/any/pan123.dll' || fail "the tool package lacks pan123.dll"
+unzip -p "$tool" Pan123.Cli.nuspec | grep -q '<packageType name="DotnetTool"' || fail "Pan123.Cli is not a .NET tool package"
+
+step "installing the pan123 tool from the feed"
+dotnet tool install --tool-path "$work/tools" --add-source "$feed" --version "$version" Pan123.Cli >/dev/null
+pan123="$work/tools/pan123"
+
+step "starting 'pan123 sandbox'"
+mkfifo "$work/sandbox.in"
+"$pan123" sandbox <"$work/sandbox.in" >"$work/sandbox.out" &
+sandbox_pid=$!
+exec 3>"$work/sandbox.in"
+for _ in $(seq 100); do grep -q '^PAN123_BASE_URL=' "$work/sandbox.out" 2>/dev/null && break; sleep 0.2; done
+eval "export $(grep -E '^PAN123_(BASE_URL|ACCESS_TOKEN)=' "$work/sandbox.out" | tr '\n' ' ')"
+[ -n "${PAN123_BASE_URL:-}" ] || fail "the sandbox did not start"
+
+step "building a fresh console project against the feed"
+mkdir -p "$work/consumer"
+cat >"$work/consumer/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="local" value="$feed" />
+    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+  </packageSources>
+  <packageSourceMapping>
+    <packageSource key="local"><package pattern="Pan123.*" /></packageSource>
+    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
+</configuration>
+XML
+cat >"$work/consumer/Consumer.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+    <RestorePackagesPath>$work/packages</RestorePackagesPath>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Pan123.Generated" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat >"$work/consumer/Program.cs" <<'CS'
+using Microsoft.Extensions.DependencyInjection;
+using Pan123;
+
+var services = new ServiceCollection();
+services.AddPan123Client(options =>
+{
+    options.BaseAddress = new Uri(Environment.GetEnvironmentVariable("PAN123_BASE_URL")!);
+    options.AccessToken = Environment.GetEnvironmentVariable("PAN123_ACCESS_TOKEN");
+});
+await using var provider = services.BuildServiceProvider();
+var files = provider.GetRequiredService<IPan123FilesClient>();
+var info = await files.GetDownloadInfoAsync(14749954);
+Console.WriteLine(info.Data.DownloadUrl);
+CS
+url=$(cd "$work/consumer" && dotnet run -c Release 2>&1) || fail "the consumer did not run: $url"
+grep -q '^http://127\.0\.0\.1:[0-9]*/123-61/' <<<"$url" || fail "unexpected consumer output: $url"
+[ -d "$work/packages/pan123.generated/$version" ] || fail "Pan123.Generated did not come from the local feed"
+step "consumer printed $url"
+
+step "running the installed tool: pan123 download 14749954 --sandbox"
+(cd "$work" && "$pan123" download 14749954 --sandbox -o demo.bin >"$work/download.out") || fail "pan123 download exited $?"
+[ "$(cat "$work/download.out")" = "$work/demo.bin" ] || fail "pan123 printed $(cat "$work/download.out")"
+[ "$(stat -c %s "$work/demo.bin")" = 8388608 ] || fail "demo.bin has the wrong size"
+
+echo "consumer check passed"
