@@ -33,7 +33,7 @@ internal sealed class CdnTransfer
     public string? Validator { get; private set; }
 
     /// <summary>Called when <see cref="Validator"/> changes, so it can be saved for a later run.</summary>
-    public Action<string?>? ValidatorChanged { get; init; }
+    public Func<string?, CancellationToken, Task>? ValidatorChanged { get; init; }
 
     /// <summary>Whether the target can be rewound when the CDN ignores a range and sends the whole file.</summary>
     public Func<CancellationToken, ValueTask>? RestartTarget { get; init; }
@@ -201,7 +201,7 @@ internal sealed class CdnTransfer
                     Written = 0;
                 }
 
-                SetValidator(response);
+                await SetValidatorAsync(response, cancellationToken).ConfigureAwait(false);
                 return true;
             case HttpStatusCode.PartialContent:
                 throw new Pan123DownloadException(_fileId, DownloadFailure.TransferFailed, $"the CDN answered a range from byte {Written} with {response.Content.Headers.ContentRange}.", 206);
@@ -209,21 +209,24 @@ internal sealed class CdnTransfer
                 // What the .part holds does not fit the file any more: start over.
                 await RestartTarget(cancellationToken).ConfigureAwait(false);
                 Written = 0;
-                SetValidator(null);
+                await SetValidatorAsync(null, cancellationToken).ConfigureAwait(false);
                 return false;
             default:
                 return false;
         }
     }
 
-    private void SetValidator(HttpResponseMessage? response)
+    private async Task SetValidatorAsync(HttpResponseMessage? response, CancellationToken cancellationToken)
     {
         // Only a strong ETag may guard a range (RFC 9110, If-Range).
         var tag = response?.Headers.ETag is { IsWeak: false } etag ? etag.Tag : null;
         if (tag != Validator)
         {
             Validator = tag;
-            ValidatorChanged?.Invoke(tag);
+            if (ValidatorChanged is not null)
+            {
+                await ValidatorChanged(tag, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

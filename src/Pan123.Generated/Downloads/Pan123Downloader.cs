@@ -59,7 +59,7 @@ public class Pan123Downloader
             var resumedFrom = part.Stream.Length;
             var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, ct => GetLinkAsync(fileId, ct))
             {
-                ValidatorChanged = part.SaveState,
+                ValidatorChanged = part.SaveStateAsync,
                 RestartTarget = async ct =>
                 {
                     await part.RestartAsync(ct).ConfigureAwait(false);

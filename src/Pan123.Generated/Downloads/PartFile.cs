@@ -37,13 +37,13 @@ internal sealed class PartFile : IAsyncDisposable
         var part = new PartFile(destination, fileId, md5Hex, new FileStream(destination + ".part", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 0, FileOptions.Asynchronous));
         try
         {
-            var state = part.ReadState();
+            var state = await part.ReadStateAsync(cancellationToken).ConfigureAwait(false);
             var resumable = state is not null && state.FileId == fileId && string.Equals(state.Md5, md5Hex, StringComparison.OrdinalIgnoreCase)
                 && part.Stream.Length <= size;
             if (!resumable)
             {
                 part.Stream.SetLength(0);
-                part.SaveState(validator: null);
+                await part.SaveStateAsync(validator: null, cancellationToken).ConfigureAwait(false);
                 return (part, null);
             }
 
@@ -62,8 +62,8 @@ internal sealed class PartFile : IAsyncDisposable
         }
     }
 
-    public void SaveState(string? validator) =>
-        File.WriteAllText(_statePath, JsonConvert.SerializeObject(new State(_fileId, _md5, validator)));
+    public Task SaveStateAsync(string? validator, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(_statePath, JsonConvert.SerializeObject(new State(_fileId, _md5, validator)), cancellationToken);
 
     public async ValueTask RestartAsync(CancellationToken cancellationToken)
     {
@@ -91,11 +91,13 @@ internal sealed class PartFile : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Stream.DisposeAsync().ConfigureAwait(false);
 
-    private State? ReadState()
+    private async Task<State?> ReadStateAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return File.Exists(_statePath) ? JsonConvert.DeserializeObject<State>(File.ReadAllText(_statePath)) : null;
+            return File.Exists(_statePath)
+                ? JsonConvert.DeserializeObject<State>(await File.ReadAllTextAsync(_statePath, cancellationToken).ConfigureAwait(false))
+                : null;
         }
         catch (JsonException)
         {
