@@ -34,15 +34,18 @@ internal static class DownloadCommand
                 }
 
                 var bar = Console.IsErrorRedirected ? null : new ConsoleProgressBar(stderr);
+                DownloadResult result;
                 try
                 {
-                    var result = await connection.Downloader.DownloadFileAsync(id, destination, bar, ct).ConfigureAwait(false);
-                    await stdout.WriteLineAsync(result.Path).ConfigureAwait(false);
+                    result = await connection.Downloader.DownloadFileAsync(id, destination, bar, ct).ConfigureAwait(false);
                 }
                 finally
                 {
+                    // End the bar's line first: on a terminal stdout and stderr share the screen.
                     bar?.Finish();
                 }
+
+                await stdout.WriteLineAsync(result.Path).ConfigureAwait(false);
             },
             cancellationToken));
         return command;

@@ -197,6 +197,20 @@ public sealed class CliTests : SandboxTest
     }
 
     [Fact]
+    public async Task On_a_terminal_a_progress_bar_goes_to_stderr_and_the_path_keeps_its_own_line()
+    {
+        // util-linux's script(1) gives the process a pseudo-terminal, as an interactive shell would.
+        var environment = Environment;
+        var command = string.Join(' ', "dotnet", "exec", CliProcess.CliDll, "download", "1001", "-o", "bar.bin");
+        var result = await CliProcess.RunProgramAsync("script", Folder, environment, "-qec", command, "/dev/null");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Stdout.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, line => line.StartsWith("[##############################] 100 %", StringComparison.Ordinal));
+        Assert.Equal(PathOf("bar.bin"), lines[^1].Trim());
+    }
+
+    [Fact]
     public async Task Help_documents_the_exit_codes()
     {
         var result = await RunAsync("--help");

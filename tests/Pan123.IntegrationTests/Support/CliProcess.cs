@@ -6,16 +6,19 @@ namespace Pan123.IntegrationTests.Support;
 /// <summary>Runs the built <c>pan123</c> as a separate process, as a user would, with a controlled environment.</summary>
 internal static class CliProcess
 {
-    private static readonly string CliDll = LocateCli();
+    public static readonly string CliDll = LocateCli();
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
         public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
     }
 
-    public static async Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static Task<Result> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunProgramAsync("dotnet", workingDirectory, environment, ["exec", CliDll, .. args]);
+
+    public static async Task<Result> RunProgramAsync(string program, string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        using var process = Start(workingDirectory, environment, args);
+        using var process = StartProgram(program, workingDirectory, environment, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -23,9 +26,12 @@ internal static class CliProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
-    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        StartProgram("dotnet", workingDirectory, environment, ["exec", CliDll, .. args]);
+
+    private static Process StartProgram(string program, string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -33,8 +39,6 @@ internal static class CliProcess
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add("exec");
-        start.ArgumentList.Add(CliDll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
