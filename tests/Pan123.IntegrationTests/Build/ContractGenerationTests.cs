@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+
+namespace Pan123.IntegrationTests.Build;
+
+/// <summary>
+/// The client is generated from the contract on every build that needs it: a copy of the library's
+/// sources is built, the YAML edited, built again, and cleaned, as a developer would.
+/// </summary>
+public sealed class ContractGenerationTests : IDisposable
+{
+    private readonly string _copy = Directory.CreateTempSubdirectory("pan123-gen-").FullName;
+
+    public ContractGenerationTests()
+    {
+        var root = RepositoryRoot();
+        foreach (var file in new[] { "nswag.json", "global.json", "Directory.Build.props", "Directory.Packages.props", "README.md", "src/Directory.Build.props", "openapi/pan123.yaml" })
+        {
+            var target = Path.Combine(_copy, file);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(Path.Combine(root, file), target);
+        }
+
+        var library = Path.Combine(root, "src", "Pan123.Generated");
+        foreach (var file in Directory.EnumerateFiles(library, "*", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                              && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+        {
+            var target = Path.Combine(_copy, "src", "Pan123.Generated", Path.GetRelativePath(library, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private string Project => Path.Combine(_copy, "src", "Pan123.Generated");
+
+    private string GeneratedFile => Path.Combine(Project, "obj", "Debug", "net10.0", "Generated", "Pan123Client.g.cs");
+
+    private string Assembly => Path.Combine(Project, "bin", "Debug", "net10.0", "Pan123.Generated.dll");
+
+    [Fact]
+    public async Task A_clean_build_generates_the_client_an_edited_contract_changes_it_and_clean_removes_it()
+    {
+        Assert.False(File.Exists(GeneratedFile));
+
+        await DotnetAsync("build");
+        Assert.True(File.Exists(GeneratedFile));
+        Assert.DoesNotContain("ExpiresIn", PropertiesOf("DownloadInfo"));
+
+        var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
+        var yaml = await File.ReadAllTextAsync(contract);
+        const string Anchor = "      required: [downloadUrl]\n      properties:\n";
+        Assert.Contains(Anchor, yaml, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(contract, yaml.Replace(Anchor, Anchor + "        expiresIn:\n          type: integer\n          description: Seconds until the link expires.\n", StringComparison.Ordinal));
+
+        await DotnetAsync("build");
+        Assert.Contains("ExpiresIn", PropertiesOf("DownloadInfo"));
+        Assert.Contains("Seconds until the link expires.", await File.ReadAllTextAsync(GeneratedFile), StringComparison.Ordinal);
+
+        await DotnetAsync("clean");
+        Assert.False(File.Exists(GeneratedFile));
+    }
+
+    private IReadOnlyList<string> PropertiesOf(string typeName)
+    {
+        using var stream = File.OpenRead(Assembly);
+        using var pe = new PEReader(stream);
+        var metadata = pe.GetMetadataReader();
+        var type = metadata.TypeDefinitions.Select(metadata.GetTypeDefinition)
+            .Single(t => metadata.GetString(t.Name) == typeName && metadata.GetString(t.Namespace) == "Pan123");
+        return type.GetProperties().Select(p => metadata.GetString(metadata.GetPropertyDefinition(p).Name)).ToList();
+    }
+
+    private async Task DotnetAsync(string verb)
+    {
+        var start = new ProcessStartInfo("dotnet", [verb, Project, "-c", "Debug", "-nologo", "-v:q"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = _copy,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"dotnet {verb} exited {process.ExitCode}:\n{await output}\n{await error}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Pan123.Generated.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new DirectoryNotFoundException("Pan123.Generated.sln not found above the test output");
+    }
+
+    public void Dispose() => Directory.Delete(_copy, recursive: true);
+}
