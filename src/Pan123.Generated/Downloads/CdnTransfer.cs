@@ -123,7 +123,11 @@ internal sealed class CdnTransfer
 
                 var full = filling;
                 (filling, spare) = (spare, filling);
-                consuming = Task.Run(() => ConsumeAsync(full, read, target, md5, meter, cancellationToken), cancellationToken);
+                // Hashing is CPU work: it goes to a pool thread. Without it the write alone is awaited later,
+                // which a file stream already runs off this thread; a second hop would only add scheduling.
+                consuming = md5 is null
+                    ? ConsumeAsync(full, read, target, md5: null, meter, cancellationToken)
+                    : Task.Run(() => ConsumeAsync(full, read, target, md5, meter, cancellationToken), cancellationToken);
                 if (broken is not null)
                 {
                     // Keep what arrived before the connection broke, then let the caller resume after it.
