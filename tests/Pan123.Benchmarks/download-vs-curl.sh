@@ -33,11 +33,13 @@ until grep -q READY "$work/sandbox.out" 2>/dev/null; do sleep 0.2; done
 eval "$(grep -E '^(API|TOKEN|FILE|MD5)=' "$work/sandbox.out")"
 export PAN123_BASE_URL=$API PAN123_ACCESS_TOKEN=$TOKEN
 
-# Every command starts from the same state: what the previous one wrote is flushed, and the
-# program itself has just run once untimed (its files warm in the page cache, as for a user who
+# Every command starts from the same state: what the previous one wrote is flushed, the CPU has
+# had two idle seconds (on shared VMs a command right after md5sum's CPU burst runs slower), and
+# the program itself has just run once untimed (its files warm in the page cache, as for a user who
 # runs it daily). Dropping the page cache instead would time .NET reading its framework from disk.
 warm() {
   sync
+  sleep 2
   case "$1" in
     dotnet) dotnet "$cli" --version >/dev/null ;;
     *) curl --version >/dev/null ;;  # curl itself, or the shell running curl + md5sum
@@ -67,7 +69,9 @@ for run in $(seq "$runs"); do
   rm -f "$work/pan.bin"
 done
 
-printf '%s MiB, %s runs, medians\n' "$size_mib" "$runs"
+printf '%s MiB, %s runs; every run, wall seconds:\n' "$size_mib" "$runs"
+for name in curl curl+md5sum pan123-no-verify pan123; do printf '  %-18s %s\n' "$name" "${wall[$name]}"; done
+printf 'medians\n'
 printf '%-18s %10s %12s\n' command wall_s peak_rss_mib
 for name in curl curl+md5sum pan123-no-verify pan123; do
   w=$(median <<<"${wall[$name]}")
