@@ -21,6 +21,7 @@ public sealed class Pan123ProtocolException : Pan123Exception
     internal Pan123ProtocolException(string message, int statusCode, string? response, IReadOnlyDictionary<string, IEnumerable<string>> headers, Exception? innerException)
         : this(operation: null, statusCode, message, traceId: null, Excerpt(response), innerException)
     {
+        // The response headers are not kept: an exception can end up in a log, and headers can carry cookies.
         _ = headers;
     }
 
