@@ -72,14 +72,7 @@ public static class Pan123ServiceCollectionExtensions
         services.AddKeyedTransient<IPan123FilesClient>(name, (sp, _) =>
             new Pan123FilesClient(new Pan123ClientConfiguration(sp.GetRequiredKeyedService<IPan123TokenProvider>(name)), sp.GetRequiredService<IHttpClientFactory>().CreateClient(filesName)));
 
-        services.AddHttpClient(CdnHttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                AutomaticDecompression = System.Net.DecompressionMethods.None,
-            })
-            .RemoveAllLoggers(); // the default logger would write signed download links to the log
+        AddCdnHttpClient(services);
         services.AddKeyedTransient(name, (sp, _) => new Pan123Downloader(
             sp.GetRequiredKeyedService<IPan123FilesClient>(name),
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(CdnHttpClientName),
@@ -95,6 +88,26 @@ public static class Pan123ServiceCollectionExtensions
         }
 
         return files;
+    }
+
+    // One CDN client for all registrations: it holds no account state, and registering it again for each
+    // account would only stack the same configuration actions onto it.
+    private static void AddCdnHttpClient(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(CdnHttpClientRegistered)))
+        {
+            return;
+        }
+
+        services.AddSingleton<CdnHttpClientRegistered>();
+        services.AddHttpClient(CdnHttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                AutomaticDecompression = System.Net.DecompressionMethods.None,
+            })
+            .RemoveAllLoggers(); // the default logger would write signed download links to the log
     }
 
     // Retries, the per-endpoint rate limit and the attempt log, in that order from the outside in:
@@ -166,4 +179,6 @@ public static class Pan123ServiceCollectionExtensions
             Logger = Logger(services),
         };
     }
+
+    private sealed class CdnHttpClientRegistered;
 }

@@ -124,6 +124,29 @@ public sealed class AddPan123ClientTests
     }
 
     [Fact]
+    public void A_second_account_does_not_configure_the_shared_CDN_client_again()
+    {
+        static int CdnActions(Action<IServiceCollection> register)
+        {
+            var services = new ServiceCollection();
+            register(services);
+            using var provider = services.BuildServiceProvider();
+            return provider.GetRequiredService<IOptionsMonitor<Microsoft.Extensions.Http.HttpClientFactoryOptions>>()
+                .Get(Pan123ServiceCollectionExtensions.CdnHttpClientName).HttpMessageHandlerBuilderActions.Count;
+        }
+
+        var one = CdnActions(s => s.AddPan123Client(o => o.AccessToken = "t"));
+        var two = CdnActions(s =>
+        {
+            s.AddPan123Client(o => o.AccessToken = "t");
+            s.AddPan123Client("second", o => o.AccessToken = "t2");
+        });
+
+        Assert.True(one > 0);
+        Assert.Equal(one, two);
+    }
+
+    [Fact]
     public void Null_arguments_are_refused()
     {
         Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddPan123Client(null!));
