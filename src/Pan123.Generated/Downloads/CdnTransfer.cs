@@ -96,21 +96,24 @@ internal sealed class CdnTransfer
         meter.Report(Written, force: true);
     }
 
-    // Two buffers in turn: while one chunk is hashed and written on a pool thread, the next is read
-    // from the network, so hashing costs no extra time when the CPU can keep up with the link.
+    // Each chunk is written before the next is read, as a plain copy does: on a fast link that beats
+    // overlapping the two, which only keeps thread-pool workers waking and spinning (measured, see
+    // docs/benchmarks.md). Hashing is the slow part, so it runs on a pool thread beside the write of
+    // its chunk and the read of the next; two buffers take turns so a chunk stays put until hashed.
     // Written counts only bytes that reached the target, so a resume starts exactly there.
     private async Task CopyBodyAsync(Stream body, Stream target, IncrementalHash? md5, CancellationTokenSource stall, ProgressMeter meter, CancellationToken cancellationToken)
     {
         var chunk = _options.BufferSize;
         var filling = ArrayPool<byte>.Shared.Rent(chunk);
         var spare = ArrayPool<byte>.Shared.Rent(chunk);
-        var consuming = Task.CompletedTask;
+        var hashing = Task.CompletedTask;
         try
         {
             while (true)
             {
                 var (read, broken) = await FillAsync(body, filling.AsMemory(0, chunk), stall).ConfigureAwait(false);
-                await consuming.ConfigureAwait(false);
+                // The hash must follow the bytes in order, and the buffer about to be refilled must be hashed.
+                await hashing.ConfigureAwait(false);
                 if (read == 0)
                 {
                     return;
@@ -122,30 +125,37 @@ internal sealed class CdnTransfer
                 }
 
                 var full = filling;
+                hashing = md5 is null ? Task.CompletedTask : Task.Run(() => md5.AppendData(full, 0, read), cancellationToken);
+                try
+                {
+                    await target.WriteAsync(full.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Not a transfer failure: a retry would refetch bytes with nowhere to put them.
+                    throw new Pan123DownloadException(_fileId, DownloadFailure.DestinationFailed, $"the destination could not be written: {e.Message}", innerException: e);
+                }
+
+                Written += read;
+                meter.Report(Written, force: false);
                 (filling, spare) = (spare, filling);
-                // Hashing is CPU work: it goes to a pool thread. Without it the write alone is awaited later,
-                // which a file stream already runs off this thread; a second hop would only add scheduling.
-                consuming = md5 is null
-                    ? ConsumeAsync(full, read, target, md5: null, meter, cancellationToken)
-                    : Task.Run(() => ConsumeAsync(full, read, target, md5, meter, cancellationToken), cancellationToken);
                 if (broken is not null)
                 {
-                    // Keep what arrived before the connection broke, then let the caller resume after it.
-                    await consuming.ConfigureAwait(false);
+                    // What arrived before the connection broke is kept; the caller resumes after it.
                     ExceptionDispatchInfo.Throw(broken);
                 }
 
                 if (read < chunk)
                 {
-                    await consuming.ConfigureAwait(false);
                     return;
                 }
             }
         }
         finally
         {
-            // The chunk in flight must land (or fail) before its buffer goes back to the pool.
-            await consuming.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            // The hash must have every written byte (a resume continues it), and a buffer must not
+            // go back to the pool while it is still being hashed.
+            await hashing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             ArrayPool<byte>.Shared.Return(filling);
             ArrayPool<byte>.Shared.Return(spare);
         }
@@ -175,14 +185,6 @@ internal sealed class CdnTransfer
         {
             return (total, e);
         }
-    }
-
-    private async Task ConsumeAsync(byte[] data, int count, Stream target, IncrementalHash? md5, ProgressMeter meter, CancellationToken cancellationToken)
-    {
-        md5?.AppendData(data, 0, count);
-        await target.WriteAsync(data.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
-        Written += count;
-        meter.Report(Written, force: false);
     }
 
     // Decides what a response means for the transfer; true when its body continues the target at Written.

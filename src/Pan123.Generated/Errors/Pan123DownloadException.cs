@@ -14,6 +14,12 @@ public enum DownloadFailure
 
     /// <summary>The id names a folder, not a file.</summary>
     NotAFile,
+
+    /// <summary>
+    /// The destination could not be written (a full disk, a closed stream); the inner exception says
+    /// why. Not retried: asking the CDN again cannot help. A file download keeps its <c>.part</c>.
+    /// </summary>
+    DestinationFailed,
 }
 
 /// <summary>A download could not be completed. The platform token is never part of the message.</summary>

@@ -237,6 +237,42 @@ public sealed class DownloaderTests : SandboxTest
     }
 
     [Fact]
+    public async Task Small_chunks_hashed_beside_the_writes_still_give_the_right_md5_across_resumes()
+    {
+        var file = File3M;
+        Sandbox.Faults.DropCdnConnectionAfter(777_777, times: 2);
+
+        var result = await Downloader(o => o.BufferSize = 4096).DownloadFileAsync(file.FileId, PathOf("out.bin"));
+
+        Assert.Equal(file.Md5, result.Md5);
+        Assert.Equal(file.Md5, Md5Of(PathOf("out.bin")));
+        Assert.Equal(3, CdnRequests.Count());
+    }
+
+    [Fact]
+    public async Task A_destination_that_cannot_be_written_fails_at_once_without_asking_the_CDN_again()
+    {
+        var file = File3M;
+        using var full = new FullDiskStream(capacity: 1_500_000);
+
+        var error = await Assert.ThrowsAsync<Pan123DownloadException>(() => Downloader().DownloadAsync(file.FileId, full));
+
+        Assert.Equal(DownloadFailure.DestinationFailed, error.Failure);
+        Assert.IsType<IOException>(error.InnerException);
+        Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
+        Assert.Single(CdnRequests);
+    }
+
+    /// <summary>Takes writes until it holds <c>capacity</c> bytes, then fails them as a full disk does.</summary>
+    private sealed class FullDiskStream(long capacity) : MemoryStream
+    {
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Length + buffer.Length > capacity
+                ? ValueTask.FromException(new IOException("No space left on device"))
+                : base.WriteAsync(buffer, cancellationToken);
+    }
+
+    [Fact]
     public async Task An_empty_file_downloads_without_touching_the_CDN()
     {
         var result = await Downloader().DownloadFileAsync(1002, PathOf("empty.bin"));
