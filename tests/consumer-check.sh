@@ -33,7 +33,7 @@ done
 
 step "checking the library package's contents and dependencies"
 listing=$(unzip -Z1 "$library")
-for entry in README.md openapi/pan123.yaml openapi/nswag.json lib/net10.0/Pan123.Generated.dll lib/net10.0/Pan123.Generated.xml; do
+for entry in README.md openapi/pan123.yaml openapi/nswag.json openapi/templates/Client.Class.liquid openapi/templates/Client.Method.Documentation.liquid lib/net10.0/Pan123.Generated.dll lib/net10.0/Pan123.Generated.xml; do
   grep -qx "$entry" <<<"$listing" || fail "library package lacks $entry"
 done
 nuspec=$(unzip -p "$library" Pan123.Generated.nuspec)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using Newtonsoft.Json;
 
 namespace Pan123;
 
@@ -17,6 +18,10 @@ public abstract class Pan123ClientBase
 
     private readonly Pan123ClientConfiguration _configuration;
 
+    // The header for the token last sent: a token lives for days, so calls share one header value
+    // instead of each building its own. A race only builds one more.
+    private AuthenticationHeaderValue? _authorization;
+
     private protected Pan123ClientBase(Pan123ClientConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -26,58 +31,83 @@ public abstract class Pan123ClientBase
     /// <summary>Whether this client's requests carry <c>Authorization: Bearer</c>. Only the token request does not.</summary>
     private protected virtual bool SendsAccessToken => true;
 
-    // NSwag calls this hook before the URL is final; all the work happens in the overload below.
-    private protected static Task PrepareRequestAsync(HttpClient client, HttpRequestMessage request, StringBuilder urlBuilder, CancellationToken cancellationToken) =>
-        Task.CompletedTask;
-
-    private protected async Task PrepareRequestAsync(HttpClient client, HttpRequestMessage request, string url, CancellationToken cancellationToken)
+    // Called by the generated operations (templates/Client.Class.liquid) once the request is built.
+    private protected async Task PrepareRequestAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        FileIdArgument.ThrowIfInvalid(url);
-
         // Headers go on the request, never on the shared HttpClient: other users of the same client must not inherit them.
-        request.Headers.Add(PlatformHeaderName, PlatformHeaderValue);
+        request.Headers.TryAddWithoutValidation(PlatformHeaderName, PlatformHeaderValue);
         if (SendsAccessToken)
         {
             var tokenProvider = _configuration.TokenProvider
                 ?? throw new InvalidOperationException("This 123pan client has no access token provider; construct it with Pan123ClientConfiguration(IPan123TokenProvider) or register it with AddPan123Client.");
             var token = await tokenProvider.GetAccessTokenAsync(cancellationToken).ConfigureAwait(false);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var authorization = _authorization;
+            if (authorization is null || !string.Equals(authorization.Parameter, token, StringComparison.Ordinal))
+            {
+                _authorization = authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            request.Headers.Authorization = authorization;
         }
     }
 
-    private protected static async Task ProcessResponseAsync(HttpClient client, HttpResponseMessage response, CancellationToken cancellationToken)
+    private protected static HttpContent CreateJsonContent(object body) => JsonBody.CreateContent(body);
+
+    /// <summary>
+    /// Turns a response into the operation's result: a non-zero <c>code</c> throws
+    /// <see cref="Pan123ApiException"/>, anything outside the protocol throws
+    /// <see cref="Pan123ProtocolException"/>; otherwise the body is read into <typeparamref name="T"/>
+    /// (the envelope, whose <c>Data</c> is then never null).
+    /// </summary>
+    private protected static async Task<T> ReadEnvelopeAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+        where T : Envelope
     {
-        var operation = OperationName.Of(response.RequestMessage);
         var status = (int)response.StatusCode;
+        using var body = await ResponseBody.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        JsonException? mismatch = null;
+        if (status == 200)
+        {
+            // The common case costs one parse: the typed read. Only when it fails, or finds an error
+            // code, is the envelope looked at on its own (an error's data need not fit the model).
+            try
+            {
+                if (JsonBody.Deserialize<T>(body.Span) is { Code: Pan123ErrorCodes.Ok } result)
+                {
+                    return result;
+                }
+            }
+            catch (JsonException e)
+            {
+                mismatch = e;
+            }
+        }
 
-        var envelope = await ResponseEnvelope.ReadAsync(response, cancellationToken).ConfigureAwait(false);
-
+        var envelope = EnvelopeStatus.Read(body.Span);
         if (envelope.IsEnvelope && envelope.Code != Pan123ErrorCodes.Ok)
         {
-            throw new Pan123ApiException(operation, status, envelope.Code!.Value, envelope.Message, envelope.TraceId);
+            throw new Pan123ApiException(OperationName.Of(response.RequestMessage), status, envelope.Code!.Value, envelope.Message, envelope.TraceId);
         }
 
         var problem =
             status != 200 ? "unexpected HTTP status " + status.ToString(CultureInfo.InvariantCulture) + " " + response.ReasonPhrase
             : !envelope.IsEnvelope ? envelope.Problem
             : !envelope.HasData ? "code 0 without data"
-            : null;
-        if (problem is not null)
-        {
-            var excerpt = await ReadExcerptAsync(response, cancellationToken).ConfigureAwait(false);
-            throw new Pan123ProtocolException(operation, status, problem, envelope.TraceId, excerpt);
-        }
+            : "the data does not match the contract: " + mismatch?.Message;
+        throw new Pan123ProtocolException(OperationName.Of(response.RequestMessage), status, problem!, envelope.TraceId, Excerpt(body.Span, response.RequestMessage), mismatch);
     }
 
-    private static async Task<string?> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static string? Excerpt(ReadOnlySpan<byte> body, HttpRequestMessage? request)
     {
-        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        var excerpt = Pan123ProtocolException.Excerpt(text);
+        var text = Encoding.UTF8.GetString(body);
 
-        // A server that echoes request headers back must not make the token part of an exception message.
-        var token = response.RequestMessage?.Headers.Authorization?.Parameter;
-        return excerpt is not null && !string.IsNullOrEmpty(token)
-            ? excerpt.Replace(token, "***", StringComparison.Ordinal)
-            : excerpt;
+        // A server that echoes request headers back must not make the token part of an exception
+        // message: the whole body is redacted before it is cut, so no token straddles the cut.
+        var token = request?.Headers.Authorization?.Parameter;
+        if (!string.IsNullOrEmpty(token))
+        {
+            text = text.Replace(token, "***", StringComparison.Ordinal);
+        }
+
+        return Pan123ProtocolException.Excerpt(text);
     }
 }

@@ -2,7 +2,7 @@ using Newtonsoft.Json;
 
 namespace Pan123;
 
-/// <summary>Serializer settings for the generated clients (settings: jsonSerializerSettingsTransformationMethod).</summary>
+/// <summary>The serializer settings every generated model is read and written with.</summary>
 internal static class Pan123JsonSettings
 {
     public static JsonSerializerSettings Apply(JsonSerializerSettings settings)

@@ -2,8 +2,7 @@ namespace Pan123;
 
 /// <summary>
 /// Reads a response's envelope once, however many layers ask (the 401 refresh, the retry
-/// predicate, the attempt log, the generated client's check): the result is kept on the request
-/// next to the response it belongs to.
+/// predicate, the attempt log): the result is kept on the request next to the response it belongs to.
 /// </summary>
 internal static class ResponseEnvelope
 {
@@ -17,21 +16,17 @@ internal static class ResponseEnvelope
             return cached.Status;
         }
 
-        // Buffer the (small) JSON body so it can be read here and again by the generated code.
+        // Buffered, the (small) JSON body can be read here and again by the client; the content hands
+        // out one stream for its buffer, so it is rewound for the next reader.
         await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var status = body is MemoryStream memory && memory.TryGetBuffer(out var buffer)
-            ? EnvelopeStatus.Read(buffer.AsSpan((int)memory.Position))
-            : EnvelopeStatus.Read(await ReadAllAsync(body, cancellationToken).ConfigureAwait(false));
-        body.Position = 0;
+        EnvelopeStatus status;
+        using (var body = await ResponseBody.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false))
+        {
+            status = EnvelopeStatus.Read(body.Span);
+        }
+
+        (await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false)).Position = 0;
         options?.Set(CacheKey, (response, status));
         return status;
-    }
-
-    private static async Task<byte[]> ReadAllAsync(Stream body, CancellationToken cancellationToken)
-    {
-        using var copy = new MemoryStream();
-        await body.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
-        return copy.ToArray();
     }
 }

@@ -16,15 +16,6 @@ public sealed class Pan123ProtocolException : Pan123Exception
         BodyExcerpt = bodyExcerpt;
     }
 
-    // The constructor NSwag's generated code calls (settings: exceptionClass). It reaches here only
-    // for what the envelope check cannot see, such as data that does not deserialize into the model.
-    internal Pan123ProtocolException(string message, int statusCode, string? response, IReadOnlyDictionary<string, IEnumerable<string>> headers, Exception? innerException)
-        : this(operation: null, statusCode, message, traceId: null, Excerpt(response), innerException)
-    {
-        // The response headers are not kept: an exception can end up in a log, and headers can carry cookies.
-        _ = headers;
-    }
-
     /// <summary>The start of the response body (at most 256 characters), when there was one.</summary>
     public string? BodyExcerpt { get; }
 

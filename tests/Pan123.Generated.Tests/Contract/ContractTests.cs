@@ -57,6 +57,19 @@ public sealed class ContractTests
     }
 
     [Fact]
+    public void Every_success_response_requires_data_so_a_typed_read_never_returns_an_envelope_without_it()
+    {
+        var (document, _) = ContractDocument.Read();
+
+        foreach (var (path, _, operation) in ContractDocument.Operations(document))
+        {
+            var schema = operation.Responses["200"].Content["application/json"].Schema;
+            var parts = schema.AllOf.Count > 0 ? schema.AllOf : [schema];
+            Assert.True(parts.Any(part => part.Required.Contains("data")), $"{path}: the 200 response does not require data");
+        }
+    }
+
+    [Fact]
     public void The_documented_error_codes_are_listed_and_match_the_client_constants()
     {
         var (document, _) = ContractDocument.Read();

@@ -84,7 +84,10 @@ public sealed class ProtocolFailureTests : IDisposable
 
         var error = await Assert.ThrowsAsync<Pan123ProtocolException>(() => _platform.Files.GetFileDetailAsync(1));
 
-        Assert.Contains("FileDetailResponse", error.Message, StringComparison.Ordinal);
+        Assert.Equal("GET /api/v1/file/detail", error.Operation);
+        Assert.Contains("does not match the contract", error.Message, StringComparison.Ordinal);
+        Assert.Contains("data.fileID", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not-a-number", error.BodyExcerpt, StringComparison.Ordinal);
         Assert.IsAssignableFrom<Newtonsoft.Json.JsonException>(error.InnerException);
     }
 

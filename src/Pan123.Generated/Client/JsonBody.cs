@@ -1,0 +1,80 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using System.Text;
+using Newtonsoft.Json;
+
+namespace Pan123;
+
+/// <summary>
+/// Newtonsoft.Json for the generated clients: one serializer for the process (it is safe to share
+/// while its settings are not changed), and reading from UTF-8 bytes through pooled character
+/// buffers instead of a StreamReader and JsonTextReader buffers allocated per call.
+/// </summary>
+internal static class JsonBody
+{
+    private static readonly JsonSerializerSettings Settings = Pan123JsonSettings.Apply(new JsonSerializerSettings());
+    private static readonly JsonSerializer Serializer = JsonSerializer.Create(Settings);
+
+    public static T? Deserialize<T>(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.StartsWith(Encoding.UTF8.Preamble))
+        {
+            utf8 = utf8[Encoding.UTF8.Preamble.Length..];
+        }
+
+        var chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(utf8.Length));
+        try
+        {
+            var count = Encoding.UTF8.GetChars(utf8, chars);
+            using var json = new JsonTextReader(new CharArrayReader(chars, count)) { ArrayPool = PooledChars.Instance };
+            return Serializer.Deserialize<T>(json);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    public static HttpContent CreateContent(object body)
+    {
+        var content = new StringContent(JsonConvert.SerializeObject(body, Settings), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
+    /// <summary>Lets JsonTextReader rent its buffer instead of allocating one per call.</summary>
+    private sealed class PooledChars : IArrayPool<char>
+    {
+        public static readonly PooledChars Instance = new();
+
+        public char[] Rent(int minimumLength) => ArrayPool<char>.Shared.Rent(minimumLength);
+
+        public void Return(char[]? array)
+        {
+            if (array is not null)
+            {
+                ArrayPool<char>.Shared.Return(array);
+            }
+        }
+    }
+
+    /// <summary>A TextReader over characters already decoded, so no string of the whole body is made.</summary>
+    private sealed class CharArrayReader(char[] chars, int count) : TextReader
+    {
+        private int _position;
+
+        public override int Peek() => _position < count ? chars[_position] : -1;
+
+        public override int Read() => _position < count ? chars[_position++] : -1;
+
+        public override int Read(char[] buffer, int index, int length) => Read(buffer.AsSpan(index, length));
+
+        public override int Read(Span<char> buffer)
+        {
+            var n = Math.Min(buffer.Length, count - _position);
+            chars.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+    }
+}

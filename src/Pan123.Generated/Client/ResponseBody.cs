@@ -1,0 +1,55 @@
+using System.Buffers;
+
+namespace Pan123;
+
+/// <summary>
+/// A response body read once into a pooled buffer: the envelope check, the typed read and (on
+/// failure) the excerpt all use the same bytes, and nothing is left for the garbage collector.
+/// </summary>
+internal readonly struct ResponseBody : IDisposable
+{
+    private readonly byte[] _buffer;
+    private readonly int _length;
+
+    private ResponseBody(byte[] buffer, int length) => (_buffer, _length) = (buffer, length);
+
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
+
+    public static async ValueTask<ResponseBody> ReadAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        // The stream is not disposed here: the response owns it, and disposing the response closes it.
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var expected = content.Headers.ContentLength is { } length and >= 0 and < int.MaxValue ? (int)length : 0;
+        // One byte more than announced, so the read that finds the end needs no larger buffer.
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(expected + 1, 1024));
+        var used = 0;
+        try
+        {
+            while (true)
+            {
+                if (used == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, used).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(used), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return new ResponseBody(buffer, used);
+                }
+
+                used += read;
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+}
