@@ -42,7 +42,13 @@ internal sealed class PartFile : IAsyncDisposable
                 && part.Stream.Length <= size;
             if (!resumable)
             {
-                part.Stream.SetLength(0);
+                // Only a file with stale bytes is truncated: ext4 flushes a file truncated to zero when it
+                // is closed (auto_da_alloc), which cost 0.7 s per GiB at the end of every download.
+                if (part.Stream.Length > 0)
+                {
+                    part.Stream.SetLength(0);
+                }
+
                 await part.SaveStateAsync(validator: null, cancellationToken).ConfigureAwait(false);
                 return (part, null);
             }
