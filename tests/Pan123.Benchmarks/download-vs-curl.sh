@@ -57,16 +57,32 @@ declare -A wall rss
 record() { wall[$1]+="$2 "; rss[$1]+="$3 "; }
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-for run in $(seq "$runs"); do
-  link=$(dotnet "$cli" download-info "$FILE")
+# One run of each command; each checks what it wrote and removes it.
+run_curl() {
   read -r s k < <(timed curl -sS -o "$work/curl.bin" "$link"); record curl "$s" "$k"; rm -f "$work/curl.bin"
+}
+run_curl_md5sum() {
   read -r s k < <(timed sh -c "curl -sS -o '$work/curl.bin' '$link' && md5sum '$work/curl.bin'"); record curl+md5sum "$s" "$k"
   [ "$(md5sum <"$work/curl.bin" | cut -d' ' -f1)" = "$MD5" ] || { echo "curl got the wrong bytes" >&2; exit 1; }
   rm -f "$work/curl.bin"
+}
+run_pan123_no_verify() {
   read -r s k < <(timed dotnet "$cli" download "$FILE" --no-verify -o "$work/pan.bin"); record pan123-no-verify "$s" "$k"; rm -f "$work/pan.bin"
+}
+run_pan123() {
   read -r s k < <(timed dotnet "$cli" download "$FILE" -o "$work/pan.bin"); record pan123 "$s" "$k"
   [ "$(md5sum <"$work/pan.bin" | cut -d' ' -f1)" = "$MD5" ] || { echo "pan123 wrote the wrong bytes" >&2; exit 1; }
   rm -f "$work/pan.bin"
+}
+
+# The order rotates from run to run: on a shared machine a command can run slower right after
+# another one (a CPU burst, a freed 1 GiB file), and no command should always follow the same one.
+commands=(run_curl run_curl_md5sum run_pan123_no_verify run_pan123)
+for run in $(seq "$runs"); do
+  link=$(dotnet "$cli" download-info "$FILE")
+  for i in 0 1 2 3; do
+    "${commands[$(( (i + run - 1) % 4 ))]}"
+  done
 done
 
 printf '%s MiB, %s runs; every run, wall seconds:\n' "$size_mib" "$runs"
