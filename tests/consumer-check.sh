@@ -44,8 +44,11 @@ for leaked in NSwag xunit Shouldly MockHttp PublicApiGenerator BenchmarkDotNet Y
   ! grep -qi "<dependency id=\"$leaked" <<<"$nuspec" || fail "$leaked leaks into the package dependencies"
 done
 grep -q '<dependency id="Newtonsoft.Json"' <<<"$nuspec" || fail "Newtonsoft.Json missing from the dependencies"
-unzip -Z1 "$tool" | grep -q 'tools/net10.0/any/pan123.dll' || fail "the tool package lacks pan123.dll"
-unzip -p "$tool" Pan123.Cli.nuspec | grep -q '<packageType name="DotnetTool"' || fail "Pan123.Cli is not a .NET tool package"
+# Listings go through variables, not pipes: with pipefail, grep -q leaving early fails the pipe.
+tool_listing=$(unzip -Z1 "$tool")
+tool_nuspec=$(unzip -p "$tool" Pan123.Cli.nuspec)
+grep -qx 'tools/net10.0/any/pan123.dll' <<<"$tool_listing" || fail "the tool package lacks pan123.dll"
+grep -q '<packageType name="DotnetTool"' <<<"$tool_nuspec" || fail "Pan123.Cli is not a .NET tool package"
 
 step "installing the pan123 tool from the feed"
 dotnet tool install --tool-path "$work/tools" --add-source "$feed" --version "$version" Pan123.Cli >/dev/null
