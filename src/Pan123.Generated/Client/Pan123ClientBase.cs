@@ -63,7 +63,17 @@ public abstract class Pan123ClientBase
         where T : Envelope
     {
         var status = (int)response.StatusCode;
-        using var body = await ResponseBody.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        ResponseBody body;
+        try
+        {
+            body = await ResponseBody.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new Pan123ProtocolException(OperationName.Of(response.RequestMessage), status, e.Message, traceId: null, bodyExcerpt: null, e);
+        }
+
+        using var owned = body;
         JsonException? mismatch = null;
         if (status == 200)
         {

@@ -8,6 +8,12 @@ namespace Pan123;
 /// </summary>
 internal readonly struct ResponseBody : IDisposable
 {
+    /// <summary>
+    /// The most a platform answer may hold. Envelopes are a few hundred bytes; a body this large is
+    /// something else (a misrouted download, a broken proxy) and is not read into memory.
+    /// </summary>
+    public const int MaxLength = 4 * 1024 * 1024;
+
     private readonly byte[] _buffer;
     private readonly int _length;
 
@@ -15,18 +21,29 @@ internal readonly struct ResponseBody : IDisposable
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
 
+    /// <exception cref="InvalidDataException">The body is longer than <see cref="MaxLength"/>.</exception>
     public static async ValueTask<ResponseBody> ReadAsync(HttpContent content, CancellationToken cancellationToken)
     {
         // The stream is not disposed here: the response owns it, and disposing the response closes it.
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var expected = content.Headers.ContentLength is { } length and >= 0 and < int.MaxValue ? (int)length : 0;
+        var expected = content.Headers.ContentLength is { } length and >= 0 ? length : 0;
+        if (expected > MaxLength)
+        {
+            throw TooLong();
+        }
+
         // One byte more than announced, so the read that finds the end needs no larger buffer.
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(expected + 1, 1024));
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max((int)expected + 1, 1024));
         var used = 0;
         try
         {
             while (true)
             {
+                if (used > MaxLength)
+                {
+                    throw TooLong();
+                }
+
                 if (used == buffer.Length)
                 {
                     var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
@@ -52,4 +69,7 @@ internal readonly struct ResponseBody : IDisposable
     }
 
     public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+
+    private static InvalidDataException TooLong() =>
+        new($"the body is larger than {MaxLength / (1024 * 1024)} MiB, which no platform answer is");
 }

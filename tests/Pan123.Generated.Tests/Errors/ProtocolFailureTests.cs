@@ -1,4 +1,5 @@
 using System.Net;
+using RichardSzalay.MockHttp;
 using Pan123.Tests.Support;
 
 namespace Pan123.Tests.Errors;
@@ -51,6 +52,31 @@ public sealed class ProtocolFailureTests : IDisposable
 
         Assert.Equal("trace-7", error.TraceId);
         Assert.Contains("x-traceID: trace-7", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_body_larger_than_any_platform_answer_is_refused_without_reading_it_all(bool announcesLength)
+    {
+        var huge = new string(' ', ResponseBody.MaxLength) + """{"code":0,"message":"ok","data":{"downloadUrl":"u"}}""";
+        _platform.Handler.When("*").Respond(_ =>
+        {
+            HttpContent content = announcesLength
+                ? new StringContent(huge, System.Text.Encoding.UTF8, "application/json")
+                : new StreamContent(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(huge)));
+            if (!announcesLength)
+            {
+                content.Headers.ContentLength = null;
+            }
+
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        });
+
+        var error = await Assert.ThrowsAsync<Pan123ProtocolException>(() => _platform.Files.GetDownloadInfoAsync(1));
+
+        Assert.Contains("larger than 4 MiB", error.Message, StringComparison.Ordinal);
+        Assert.Equal("GET /api/v1/file/download_info", error.Operation);
     }
 
     [Fact]
