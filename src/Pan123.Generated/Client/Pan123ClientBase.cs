@@ -98,26 +98,26 @@ public abstract class Pan123ClientBase
             throw new Pan123ApiException(OperationName.Of(response.RequestMessage), status, envelope.Code!.Value, envelope.Message, envelope.TraceId);
         }
 
+        // Newtonsoft quotes the value it could not convert: a server that echoes the token into a
+        // field must not put it into the message, so such an error is replaced by a redacted copy.
+        var token = response.RequestMessage?.Headers.Authorization?.Parameter;
+        if (mismatch is not null && Redact(mismatch.Message, token) is var redacted && !ReferenceEquals(redacted, mismatch.Message))
+        {
+            mismatch = new JsonSerializationException(redacted);
+        }
+
         var problem =
             status != 200 ? "unexpected HTTP status " + status.ToString(CultureInfo.InvariantCulture) + " " + response.ReasonPhrase
             : !envelope.IsEnvelope ? envelope.Problem
             : !envelope.HasData ? "code 0 without data"
             : "the data does not match the contract: " + mismatch?.Message;
-        throw new Pan123ProtocolException(OperationName.Of(response.RequestMessage), status, problem!, envelope.TraceId, Excerpt(body.Span, response.RequestMessage), mismatch);
+
+        // The whole body is redacted before it is cut, so no token straddles the cut.
+        var excerpt = Pan123ProtocolException.Excerpt(Redact(Encoding.UTF8.GetString(body.Span), token));
+        throw new Pan123ProtocolException(OperationName.Of(response.RequestMessage), status, problem!, envelope.TraceId, excerpt, mismatch);
     }
 
-    private static string? Excerpt(ReadOnlySpan<byte> body, HttpRequestMessage? request)
-    {
-        var text = Encoding.UTF8.GetString(body);
-
-        // A server that echoes request headers back must not make the token part of an exception
-        // message: the whole body is redacted before it is cut, so no token straddles the cut.
-        var token = request?.Headers.Authorization?.Parameter;
-        if (!string.IsNullOrEmpty(token))
-        {
-            text = text.Replace(token, "***", StringComparison.Ordinal);
-        }
-
-        return Pan123ProtocolException.Excerpt(text);
-    }
+    // Returns the same instance when there is nothing to redact.
+    private static string Redact(string text, string? token) =>
+        string.IsNullOrEmpty(token) || !text.Contains(token, StringComparison.Ordinal) ? text : text.Replace(token, "***", StringComparison.Ordinal);
 }

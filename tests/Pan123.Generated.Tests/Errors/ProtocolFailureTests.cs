@@ -80,6 +80,19 @@ public sealed class ProtocolFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task A_token_echoed_into_a_field_that_does_not_fit_the_model_stays_out_of_the_exception()
+    {
+        _platform.RespondWith($$$"""{"code":0,"message":"ok","data":{"fileID":"{{{MockPlatform.Token}}}"}}""");
+
+        var error = await Assert.ThrowsAsync<Pan123ProtocolException>(() => _platform.Files.GetFileDetailAsync(1));
+
+        Assert.Contains("does not match the contract", error.Message, StringComparison.Ordinal);
+        Assert.Contains("***", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(MockPlatform.Token, error.ToString(), StringComparison.Ordinal);
+        Assert.IsAssignableFrom<Newtonsoft.Json.JsonException>(error.InnerException);
+    }
+
+    [Fact]
     public async Task A_long_body_is_cut_to_a_bounded_excerpt()
     {
         var page = "<html>" + new string('x', 100_000) + "</html>";
