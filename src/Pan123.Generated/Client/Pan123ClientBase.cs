@@ -92,15 +92,16 @@ public abstract class Pan123ClientBase
             }
         }
 
+        // Nothing the server sends back may carry the token into an exception: a server that echoes
+        // it (in its message, or in a field Newtonsoft then quotes) gets it replaced by ***.
+        var token = response.RequestMessage?.Headers.Authorization?.Parameter;
         var envelope = EnvelopeStatus.Read(body.Span);
         if (envelope.IsEnvelope && envelope.Code != Pan123ErrorCodes.Ok)
         {
-            throw new Pan123ApiException(OperationName.Of(response.RequestMessage), status, envelope.Code!.Value, envelope.Message, envelope.TraceId);
+            var message = envelope.Message is null ? null : Redact(envelope.Message, token);
+            throw new Pan123ApiException(OperationName.Of(response.RequestMessage), status, envelope.Code!.Value, message, envelope.TraceId);
         }
 
-        // Newtonsoft quotes the value it could not convert: a server that echoes the token into a
-        // field must not put it into the message, so such an error is replaced by a redacted copy.
-        var token = response.RequestMessage?.Headers.Authorization?.Parameter;
         if (mismatch is not null && Redact(mismatch.Message, token) is var redacted && !ReferenceEquals(redacted, mismatch.Message))
         {
             mismatch = new JsonSerializationException(redacted);

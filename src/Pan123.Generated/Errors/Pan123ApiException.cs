@@ -4,7 +4,8 @@ namespace Pan123;
 
 /// <summary>
 /// The platform answered with an envelope whose <c>code</c> is not 0. The platform's message is
-/// kept intact (usually Chinese) in <see cref="PlatformMessage"/>.
+/// kept intact (usually Chinese) in <see cref="PlatformMessage"/>, only an echoed access token is
+/// replaced by <c>***</c>.
 /// </summary>
 public sealed class Pan123ApiException : Pan123Exception
 {
@@ -23,7 +24,7 @@ public sealed class Pan123ApiException : Pan123Exception
     /// <summary>The envelope's <c>code</c>; compare with the <see cref="Pan123ErrorCodes"/> constants.</summary>
     public int ErrorCode { get; }
 
-    /// <summary>The envelope's <c>message</c>, exactly as the platform sent it.</summary>
+    /// <summary>The envelope's <c>message</c> as the platform sent it (an echoed access token replaced by <c>***</c>).</summary>
     public string PlatformMessage { get; }
 
     /// <summary>Whether retrying the same call after a delay may succeed (codes 429 and 20103).</summary>

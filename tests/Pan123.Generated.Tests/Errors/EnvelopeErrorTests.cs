@@ -18,6 +18,17 @@ public sealed class EnvelopeErrorTests : IDisposable
         { Pan123ErrorCodes.FileVerifying, "文件正在校验中,请间隔1秒后再试", true },
     };
 
+    [Fact]
+    public async Task A_platform_message_that_echoes_the_token_has_it_redacted()
+    {
+        _platform.RespondWith(MockPlatform.Envelope(Pan123ErrorCodes.InvalidAccessToken, $"access_token无效: {MockPlatform.Token}"));
+
+        var error = await Assert.ThrowsAsync<Pan123ApiException>(() => _platform.Files.GetDownloadInfoAsync(14749954));
+
+        Assert.Equal("access_token无效: ***", error.PlatformMessage);
+        Assert.DoesNotContain(MockPlatform.Token, error.ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(DocumentedCodes))]
     public async Task Each_documented_code_throws_Pan123ApiException_with_code_message_and_trace(int code, string message, bool transient)
