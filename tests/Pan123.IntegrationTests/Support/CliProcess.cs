@@ -26,8 +26,10 @@ internal static class CliProcess
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
+    // Through env(1) with SIGINT set back to its default: a test run started as a background job of
+    // a script inherits SIGINT ignored (POSIX), and the tool would then rightly never see a Ctrl+C.
     public static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
-        StartProgram("dotnet", workingDirectory, environment, ["exec", CliDll, .. args]);
+        StartProgram("env", workingDirectory, environment, ["--default-signal=INT", "dotnet", "exec", CliDll, .. args]);
 
     private static Process StartProgram(string program, string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] args)
     {
