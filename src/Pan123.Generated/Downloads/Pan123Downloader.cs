@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 namespace Pan123;
 
 /// <summary>
-/// Downloads a file: reads file/detail (size and MD5) and download_info (the CDN link), then
-/// streams the bytes from the CDN with a bounded buffer, resuming after drops, and verifies them.
+/// Downloads a file: reads file/detail (size and MD5) and download_info (the CDN link) side by
+/// side, then streams the bytes from the CDN with a bounded buffer, resuming after drops, and
+/// verifies them.
 /// A file download writes <c>&lt;destination&gt;.part</c> and renames it only once verified.
 /// </summary>
 /// <remarks>
@@ -51,13 +52,15 @@ public class Pan123Downloader
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fileId);
         var destination = CheckDestination(destinationPath);
 
+        var links = new CdnLinks(ct => GetLinkAsync(fileId, ct), cancellationToken);
+        await using var _ = links.ConfigureAwait(false);
         var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
         using var md5 = _options.VerifyChecksum ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         var (part, validator) = await PartFile.OpenAsync(destination, fileId, detail.Size, detail.Etag, md5, cancellationToken).ConfigureAwait(false);
         await using (part.ConfigureAwait(false))
         {
             var resumedFrom = part.Stream.Length;
-            var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, ct => GetLinkAsync(fileId, ct))
+            var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, links.NextAsync)
             {
                 ValidatorChanged = part.SaveStateAsync,
                 RestartTarget = async ct =>
@@ -104,10 +107,12 @@ public class Pan123Downloader
             throw new ArgumentException("The destination stream is not writable.", nameof(destination));
         }
 
+        var links = new CdnLinks(ct => GetLinkAsync(fileId, ct), cancellationToken);
+        await using var _ = links.ConfigureAwait(false);
         var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
         using var md5 = _options.VerifyChecksum ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         var origin = destination.CanSeek ? destination.Position : 0;
-        var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, ct => GetLinkAsync(fileId, ct))
+        var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, links.NextAsync)
         {
             RestartTarget = destination.CanSeek
                 ? _ =>

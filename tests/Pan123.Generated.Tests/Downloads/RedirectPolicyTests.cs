@@ -34,20 +34,24 @@ public sealed class RedirectPolicyTests : IDisposable
             return redirect;
         });
 
-    private void Serve(string url) =>
-        _cdn.When(url).Respond(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Content) });
+    private MockedRequest Serve(string url)
+    {
+        var served = _cdn.When(url);
+        served.Respond(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Content) });
+        return served;
+    }
 
     [Fact]
     public async Task A_redirect_from_https_to_plain_http_elsewhere_is_refused()
     {
         RedirectTo("http://edge.example/f");
-        Serve("http://edge.example/f");
+        var edge = Serve("http://edge.example/f");
 
         var error = await Assert.ThrowsAsync<Pan123DownloadException>(() => Downloader().DownloadFileAsync(7, Path.Combine(_folder, "f.bin")));
 
         Assert.Equal(DownloadFailure.RedirectRefused, error.Failure);
         Assert.Contains("https to plain http", error.Message, StringComparison.Ordinal);
-        Assert.Equal(0, _cdn.GetMatchCount(_cdn.When("http://edge.example/f")));
+        Assert.Equal(0, _cdn.GetMatchCount(edge));
         Assert.False(File.Exists(Path.Combine(_folder, "f.bin")));
     }
 
