@@ -18,10 +18,9 @@ internal sealed class DownloadLinks(SandboxPlatform platform)
     public Uri Create(SandboxFile file)
     {
         var expires = (platform.TimeProvider.GetUtcNow() + platform.LinkLifetime).ToUnixTimeSeconds();
-        var path = $"123-61/{file.Md5[..8]}/{file.FileId}/{Uri.EscapeDataString(file.Filename)}";
         var hops = platform.Faults.CdnRedirectHops;
         var prefix = hops > 0 ? $"hop/{hops}/" : string.Empty;
-        return new Uri(platform.CdnBaseAddress, $"{prefix}{path}?t={expires}&sign={Sign(file.FileId, expires)}");
+        return new Uri(platform.LinkBaseAddress ?? platform.CdnBaseAddress, $"{prefix}{file.CdnPath}?t={expires}&sign={Sign(file.FileId, expires)}");
     }
 
     public bool IsValid(long fileId, string? expires, string? sign) =>

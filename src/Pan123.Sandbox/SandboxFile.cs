@@ -40,6 +40,12 @@ public sealed class SandboxFile
     /// <summary>The CDN's strong validator: deliberately not the MD5, as on a real CDN.</summary>
     public string CdnETag => $"\"{Md5[..8]}-{Size:x}\"";
 
+    /// <summary>
+    /// The path of its CDN links, e.g. <c>123-61/6be27073/900001/bench.bin</c> (after optional
+    /// redirect hops): a server that serves the bytes under this path can stand in for the CDN.
+    /// </summary>
+    public string CdnPath => $"123-61/{Md5[..8]}/{FileId}/{Uri.EscapeDataString(Filename)}";
+
     internal SandboxContent Content { get; }
 
     /// <summary>Returns the file's bytes from <paramref name="offset"/>; for tests that compare what was downloaded.</summary>

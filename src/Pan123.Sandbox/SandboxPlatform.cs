@@ -52,8 +52,16 @@ public sealed class SandboxPlatform : IAsyncDisposable
     /// <summary>The API's address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri ApiBaseAddress { get; private set; } = null!;
 
-    /// <summary>The CDN's address, where download links point.</summary>
+    /// <summary>The CDN's address, where download links point unless <see cref="LinkBaseAddress"/> is set.</summary>
     public Uri CdnBaseAddress { get; private set; } = null!;
+
+    /// <summary>
+    /// Where download_info's links point instead of the sandbox's CDN, or <see langword="null"/>
+    /// (the default). For benchmarks that put another web server (nginx serving the same bytes
+    /// under <see cref="SandboxFile.CdnPath"/>) in the CDN's place, so the sandbox's own serving
+    /// does not compete for the CPU with the client being measured.
+    /// </summary>
+    public Uri? LinkBaseAddress { get; set; }
 
     /// <summary>Switches that inject failures.</summary>
     public SandboxFaults Faults { get; } = new();

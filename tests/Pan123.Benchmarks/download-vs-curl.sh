@@ -2,20 +2,30 @@
 # Download throughput and memory, as whole processes on loopback: `pan123 download` against
 # `curl -o` (and `curl -o` followed by `md5sum`) for the same file served by the sandbox CDN.
 #
-#   tests/Pan123.Benchmarks/download-vs-curl.sh [SIZE_MIB] [RUNS]      (defaults: 1024 MiB, 5 runs)
+#   tests/Pan123.Benchmarks/download-vs-curl.sh [--nginx] [SIZE_MIB] [RUNS]   (defaults: 1024 MiB, 5 runs)
 #
 # Needs the .NET SDK, curl, md5sum, bc and GNU time (/usr/bin/time; Debian package "time").
 # Prints the median wall time and peak RSS of each command and the ratios; the files go to a
 # temporary folder on the same disk for every command.
+#
+# --nginx: the bytes come from nginx (Debian package "nginx"; sendfile, one worker) instead of the
+# sandbox's CDN, which spends about a CPU-second per GiB on the two vCPUs the client also needs.
+# The sandbox still plays the platform: its download_info links point at nginx, which serves the
+# same file from the same path (the links' signature is not checked there).
 set -euo pipefail
 
+server=sandbox
+if [ "${1:-}" = --nginx ]; then server=nginx; shift; fi
 root=$(cd "$(dirname "$0")/../.." && pwd)
 size_mib=${1:-1024}
 runs=${2:-5}
 work=$(mktemp -d)
-trap 'exec 3>&- 2>/dev/null || true; kill "$sandbox_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+sandbox_pid= nginx_pid=
+trap 'exec 3>&- 2>/dev/null || true; kill $sandbox_pid $nginx_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 
-for tool in curl md5sum bc /usr/bin/time; do
+tools=(curl md5sum bc /usr/bin/time)
+[ "$server" = nginx ] && tools+=(nginx)
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
 done
 
@@ -26,12 +36,41 @@ cli="$root/src/Pan123.Cli/bin/Release/net10.0/pan123.dll"
 
 # The sandbox serves until its stdin closes.
 mkfifo "$work/stdin"
-dotnet "$bench" sandbox $((size_mib * 1048576)) <"$work/stdin" >"$work/sandbox.out" &
+external=()
+[ "$server" = nginx ] && external=(--external-cdn "$work/www")
+dotnet "$bench" sandbox $((size_mib * 1048576)) "${external[@]}" <"$work/stdin" >"$work/sandbox.out" &
 sandbox_pid=$!
 exec 3>"$work/stdin"
 until grep -q READY "$work/sandbox.out" 2>/dev/null; do sleep 0.2; done
-eval "$(grep -E '^(API|TOKEN|FILE|MD5)=' "$work/sandbox.out")"
+eval "$(grep -E '^(API|TOKEN|FILE|MD5|CDN_PORT)=' "$work/sandbox.out")"
 export PAN123_BASE_URL=$API PAN123_ACCESS_TOKEN=$TOKEN
+
+if [ "$server" = nginx ]; then
+  mkdir -p "$work/nginx-temp"
+  {
+    # As root (as on CI machines), nginx's workers would otherwise lose access to the temporary folder.
+    if [ "$(id -u)" = 0 ]; then echo 'user root;'; fi
+    cat <<EOF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  sendfile on;
+  client_body_temp_path $work/nginx-temp;
+  proxy_temp_path $work/nginx-temp;
+  fastcgi_temp_path $work/nginx-temp;
+  uwsgi_temp_path $work/nginx-temp;
+  scgi_temp_path $work/nginx-temp;
+  server { listen 127.0.0.1:$CDN_PORT; root $work/www; }
+}
+EOF
+  } >"$work/nginx.conf"
+  nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' &
+  nginx_pid=$!
+  until curl -s -o /dev/null "http://127.0.0.1:$CDN_PORT/"; do sleep 0.2; done
+fi
 
 # Every command starts from the same state: what the previous one wrote is flushed, the CPU has
 # had two idle seconds (on shared VMs a command right after md5sum's CPU burst runs slower), and
@@ -85,7 +124,7 @@ for run in $(seq "$runs"); do
   done
 done
 
-printf '%s MiB, %s runs; every run, wall seconds:\n' "$size_mib" "$runs"
+printf '%s MiB from the %s, %s runs; every run, wall seconds:\n' "$size_mib" "$server" "$runs"
 for name in curl curl+md5sum pan123-no-verify pan123; do printf '  %-18s %s\n' "$name" "${wall[$name]}"; done
 printf 'medians\n'
 printf '%-18s %10s %12s\n' command wall_s peak_rss_mib

@@ -34,6 +34,20 @@ public sealed class PlatformLimitsTests : SandboxTest
     }
 
     [Fact]
+    public async Task Links_point_at_the_LinkBaseAddress_stand_in_when_set_with_the_files_CDN_path()
+    {
+        var file = Sandbox.AddFile(4243, "stand in.bin", 10);
+        Sandbox.LinkBaseAddress = new Uri("http://127.0.0.9:8123/");
+        await using var services = ClientCredentials();
+
+        var link = new Uri((await services.GetRequiredService<IPan123FilesClient>().GetDownloadInfoAsync(file.FileId)).Data.DownloadUrl);
+
+        Assert.Equal("http://127.0.0.9:8123/", link.GetLeftPart(UriPartial.Authority) + "/");
+        Assert.Equal("/" + file.CdnPath, link.AbsolutePath);
+        Assert.Equal($"123-61/{file.Md5[..8]}/4243/stand%20in.bin", file.CdnPath);
+    }
+
+    [Fact]
     public async Task Transient_platform_answers_are_retried_and_final_ones_are_not()
     {
         await using var services = ClientCredentials();
