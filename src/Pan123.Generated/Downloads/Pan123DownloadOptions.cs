@@ -18,8 +18,8 @@ public sealed class Pan123DownloadOptions
     /// <summary>How long a response may send nothing before the attempt counts as failed. Default: 60 s.</summary>
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>The size of each of the two copy buffers (one is read while the other is hashed and written); memory use does not grow with the file. Default: 1 MiB.</summary>
-    public int BufferSize { get; set; } = 1024 * 1024;
+    /// <summary>The size of each of the two copy buffers (one is read while the other is hashed and written); memory use does not grow with the file. Default: 256 KiB.</summary>
+    public int BufferSize { get; set; } = 256 * 1024;
 
     internal void Validate()
     {
