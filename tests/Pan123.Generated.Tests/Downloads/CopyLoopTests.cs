@@ -19,12 +19,7 @@ public sealed class CopyLoopTests : IDisposable
 
     public CopyLoopTests()
     {
-        var detail = $$"""
-            {"fileID":7,"filename":"f.bin","type":0,"size":{{Content.Length}},"etag":"{{Convert.ToHexStringLower(MD5.HashData(Content))}}",
-             "status":2,"parentFileID":0,"createAt":"2025-02-28 09:25:54","trashed":0}
-            """;
-        _platform.Handler.When("*/api/v1/file/detail").Respond("application/json", MockPlatform.Envelope(0, "ok", detail));
-        _platform.Handler.When("*/api/v1/file/download_info").Respond("application/json", MockPlatform.Envelope(0, "ok", """{"downloadUrl":"https://cdn.example/f"}"""));
+        _platform.ServeFile(Content, "https://cdn.example/f");
         _cdn.When("https://cdn.example/f").Respond(_ => new HttpResponseMessage(HttpStatusCode.OK)
         {
             Content = new StreamContent(new TricklingStream(Content, ReadSize)),

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Pan123.Tests.Support;
 using RichardSzalay.MockHttp;
 
@@ -22,10 +21,7 @@ public sealed class LinkPrefetchTests : IDisposable
         _cdnFile.Respond(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Content) });
     }
 
-    private static string Detail(int type = 0, bool empty = false) => MockPlatform.Envelope(0, "ok", $$"""
-        {"fileID":7,"filename":"f.bin","type":{{type}},"size":{{(empty ? 0 : Content.Length)}},"etag":"{{Convert.ToHexStringLower(MD5.HashData(empty ? [] : Content))}}",
-         "status":2,"parentFileID":0,"createAt":"2025-02-28 09:25:54","trashed":0}
-        """);
+    private static string Detail(int type = 0, bool empty = false) => MockPlatform.FileDetail(empty ? [] : Content, type);
 
     // file/detail answers only once download_info has been asked: a downloader that waits for the
     // first before sending the second never gets an answer.

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Pan123.Tests.Support;
 using RichardSzalay.MockHttp;
 
@@ -15,12 +14,7 @@ public sealed class RedirectPolicyTests : IDisposable
 
     public RedirectPolicyTests()
     {
-        var detail = $$"""
-            {"fileID":7,"filename":"f.bin","type":0,"size":{{Content.Length}},"etag":"{{Convert.ToHexStringLower(MD5.HashData(Content))}}",
-             "status":2,"parentFileID":0,"createAt":"2025-02-28 09:25:54","trashed":0}
-            """;
-        _platform.Handler.When("*/api/v1/file/detail").Respond("application/json", MockPlatform.Envelope(0, "ok", detail));
-        _platform.Handler.When("*/api/v1/file/download_info").Respond("application/json", MockPlatform.Envelope(0, "ok", """{"downloadUrl":"https://cdn.example/f"}"""));
+        _platform.ServeFile(Content, "https://cdn.example/f");
     }
 
     private Pan123Downloader Downloader() =>

@@ -37,6 +37,19 @@ internal sealed class MockPlatform : IDisposable
         });
     }
 
+    /// <summary>file/detail's envelope for file 7, "f.bin", with <paramref name="content"/>'s size and MD5.</summary>
+    public static string FileDetail(byte[] content, int type = 0) => Envelope(0, "ok", $$"""
+        {"fileID":7,"filename":"f.bin","type":{{type}},"size":{{content.Length}},"etag":"{{Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(content))}}",
+         "status":2,"parentFileID":0,"createAt":"2025-02-28 09:25:54","trashed":0}
+        """);
+
+    /// <summary>Answers file/detail with file 7 of <paramref name="content"/> and download_info with <paramref name="link"/>.</summary>
+    public void ServeFile(byte[] content, string link)
+    {
+        Handler.When("*/api/v1/file/detail").Respond("application/json", FileDetail(content));
+        Handler.When("*/api/v1/file/download_info").Respond("application/json", Envelope(0, "ok", $$"""{"downloadUrl":"{{link}}"}"""));
+    }
+
     public static string Envelope(int code, string message, string data = "null", string traceId = TraceId) =>
         $$"""{"code":{{code}},"message":"{{message}}","data":{{data}},"x-traceID":"{{traceId}}"}""";
 
