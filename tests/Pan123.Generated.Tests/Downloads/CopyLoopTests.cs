@@ -8,7 +8,7 @@ namespace Pan123.Tests.Downloads;
 /// <summary>
 /// How the downloader moves bytes: what a read returns is written at once, not gathered into a
 /// full buffer first (the gathered buffer is out of the CPU cache by the time it is written, which
-/// made downloads 3x slower in the kernel; docs/benchmarks.md).
+/// cost 9x curl's CPU in the kernel's copy; docs/benchmarks.md).
 /// </summary>
 public sealed class CopyLoopTests : IDisposable
 {
