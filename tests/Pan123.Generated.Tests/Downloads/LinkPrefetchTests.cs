@@ -17,8 +17,7 @@ public sealed class LinkPrefetchTests : IDisposable
 
     public LinkPrefetchTests()
     {
-        _cdnFile = _cdn.When("https://cdn.example/f");
-        _cdnFile.Respond(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Content) });
+        _cdnFile = _cdn.Serve("https://cdn.example/f", Content);
     }
 
     private static string Detail(int type = 0, bool empty = false) => MockPlatform.FileDetail(empty ? [] : Content, type);

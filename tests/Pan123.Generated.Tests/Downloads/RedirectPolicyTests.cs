@@ -28,12 +28,7 @@ public sealed class RedirectPolicyTests : IDisposable
             return redirect;
         });
 
-    private MockedRequest Serve(string url)
-    {
-        var served = _cdn.When(url);
-        served.Respond(_ => new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Content) });
-        return served;
-    }
+    private MockedRequest Serve(string url) => _cdn.Serve(url, Content);
 
     [Fact]
     public async Task A_redirect_from_https_to_plain_http_elsewhere_is_refused()
