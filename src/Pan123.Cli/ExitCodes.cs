@@ -8,7 +8,10 @@ internal static class ExitCodes
     /// <summary>The platform answered with an error code.</summary>
     public const int PlatformError = 1;
 
-    /// <summary>Bad usage or input, found before any request.</summary>
+    /// <summary>
+    /// Bad usage or input, or a refusal that protects the user's files (the destination exists with
+    /// other content, or another download holds it); always before a byte of the destination is written.
+    /// </summary>
     public const int Usage = 2;
 
     /// <summary>Network, HTTP, protocol or integrity failure after retries.</summary>
@@ -21,8 +24,9 @@ internal static class ExitCodes
         Exit codes:
           0    success
           1    the platform answered with an error code (stderr shows the code, message and x-traceID)
-          2    bad usage or input, found before any request (e.g. a fileId that is not a positive integer, missing credentials,
-               an output path that is a directory; also an id that names a folder)
+          2    bad usage or input, or a refusal that protects your files, always before a byte of the destination is written
+               (a fileId that is not a positive integer, missing credentials, an output path that is a directory, an id that
+               names a folder; the destination exists with other content (use --force) or another download is writing it)
           3    transport or integrity failure after retries (network error, HTTP 5xx, a body that is not the expected JSON, size/MD5 mismatch)
           130  cancelled with Ctrl+C (a download's .part file is kept for resuming)
 

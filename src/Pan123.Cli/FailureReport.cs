@@ -17,8 +17,10 @@ internal static class FailureReport
                 (ExitCodes.Usage, failure.Message),
             ArgumentException e =>
                 (ExitCodes.Usage, e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal)),
-            Pan123DownloadException { Failure: DownloadFailure.NotAFile } =>
+            Pan123DownloadException { Failure: DownloadFailure.NotAFile or DownloadFailure.DestinationInUse } =>
                 (ExitCodes.Usage, failure.Message),
+            Pan123DownloadException { Failure: DownloadFailure.DestinationExists } =>
+                (ExitCodes.Usage, failure.Message + " Run again with --force to replace it."),
             Pan123ProtocolException or Pan123DownloadException or HttpRequestException or IOException or SocketException or OperationCanceledException =>
                 (ExitCodes.TransferFailure, failure.Message),
             _ => (ExitCodes.TransferFailure, $"unexpected failure: {failure.Message}"),

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Pan123.Cli.Commands;
 
-/// <summary><c>pan123 download &lt;fileId&gt; [-o PATH] [--no-verify]</c>: downloads a file, verified, resumable.</summary>
+/// <summary><c>pan123 download &lt;fileId&gt; [-o PATH] [--no-verify] [--force]</c>: downloads a file, verified, resumable, never clobbering.</summary>
 internal static class DownloadCommand
 {
     public static Command Create(CommonOptions common)
@@ -13,16 +13,26 @@ internal static class DownloadCommand
             Description = "Where to write the file (default: the platform's file name, made safe, in the current folder).",
         };
         var noVerify = new Option<bool>("--no-verify") { Description = "Skip the MD5 check (the size is still checked)." };
+        var force = new Option<bool>("--force")
+        {
+            Description = "Replace a destination that exists with other content (atomically, once the new bytes are verified; a link there is replaced, not its target).",
+        };
         var command = new Command("download", "Download a file: streamed to <path>.part, resumed after drops, renamed once its size and MD5 match. Prints the final path on stdout.")
         {
             fileId,
             output,
             noVerify,
+            force,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(
             parse,
             common,
-            options => options.VerifyChecksum = !parse.GetValue(noVerify),
+            options =>
+            {
+                options.VerifyChecksum = !parse.GetValue(noVerify);
+                options.Overwrite = parse.GetValue(force);
+                options.BeforeCommit = CrashTestPause.FromEnvironment();
+            },
             async (connection, stdout, stderr, ct) =>
             {
                 var id = parse.GetValue(fileId);
@@ -43,6 +53,15 @@ internal static class DownloadCommand
                 {
                     // End the bar's line first: on a terminal stdout and stderr share the screen.
                     bar?.Finish();
+                }
+
+                if (result.AlreadyDownloaded)
+                {
+                    await stderr.WriteLineAsync($"pan123: {result.Path}: already downloaded (same size and MD5); nothing fetched.").ConfigureAwait(false);
+                }
+                else if (result.StartedOver)
+                {
+                    await stderr.WriteLineAsync("pan123: the partial file found without its note did not match the file; it was downloaded again from the start.").ConfigureAwait(false);
                 }
 
                 await stdout.WriteLineAsync(result.Path).ConfigureAwait(false);

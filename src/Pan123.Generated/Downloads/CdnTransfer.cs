@@ -16,13 +16,13 @@ internal sealed class CdnTransfer
     private readonly HttpClient _cdn;
     private readonly Pan123DownloadOptions _options;
     private readonly TimeProvider _time;
-    private readonly Func<CancellationToken, Task<Uri>> _freshLink;
+    private readonly CdnLinks _links;
     private readonly long _fileId;
     private readonly long _size;
 
-    public CdnTransfer(HttpClient cdn, Pan123DownloadOptions options, TimeProvider time, long fileId, long size, Func<CancellationToken, Task<Uri>> freshLink)
+    public CdnTransfer(HttpClient cdn, Pan123DownloadOptions options, TimeProvider time, long fileId, long size, CdnLinks links)
     {
-        (_cdn, _options, _time, _fileId, _size, _freshLink) = (cdn, options, time, fileId, size, freshLink);
+        (_cdn, _options, _time, _fileId, _size, _links) = (cdn, options, time, fileId, size, links);
     }
 
     /// <summary>Bytes in the target so far.</summary>
@@ -43,31 +43,34 @@ internal sealed class CdnTransfer
     {
         var meter = new ProgressMeter(_time, progress, Written, _size);
         var failures = 0;
-        var link = Written < _size ? await _freshLink(cancellationToken).ConfigureAwait(false) : null;
+        // No link is asked for when nothing is missing: each one spends the user's download quota.
+        var link = Written < _size ? await _links.CurrentAsync(cancellationToken).ConfigureAwait(false) : null;
         while (Written < _size)
         {
             var before = Written;
             int? status = null;
             Exception? failure = null;
-            using (var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            // The stall timer runs on the same clock as the backoff, so tests can drive both.
+            using (var stall = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time))
+            using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stall.Token))
             {
                 try
                 {
                     stall.CancelAfter(_options.StallTimeout);
-                    using var response = await SendFollowingRedirectsAsync(link!, stall.Token).ConfigureAwait(false);
+                    using var response = await SendFollowingRedirectsAsync(link!, attempt.Token).ConfigureAwait(false);
                     status = (int)response.StatusCode;
                     if (await AcceptAsync(response, cancellationToken).ConfigureAwait(false))
                     {
-                        var body = await response.Content.ReadAsStreamAsync(stall.Token).ConfigureAwait(false);
+                        var body = await response.Content.ReadAsStreamAsync(attempt.Token).ConfigureAwait(false);
                         await using (body.ConfigureAwait(false))
                         {
-                            await CopyBodyAsync(body, target, md5, stall, meter, cancellationToken).ConfigureAwait(false);
+                            await CopyBodyAsync(body, target, md5, meter, stall, attempt.Token, cancellationToken).ConfigureAwait(false);
                         }
                     }
                     else if (status is 403 or 404 or 410)
                     {
                         // The link expired or was refused: download_info hands out a new one.
-                        link = await _freshLink(cancellationToken).ConfigureAwait(false);
+                        link = await _links.FreshAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
                 catch (Exception e) when (IsTransferFailure(e, cancellationToken))
@@ -103,7 +106,7 @@ internal sealed class CdnTransfer
     // part, so it runs on a pool thread beside the write of its chunk and the read of the next; two
     // buffers take turns so a chunk stays put until hashed. Written counts only bytes that reached
     // the target, so a resume starts exactly there.
-    private async Task CopyBodyAsync(Stream body, Stream target, IncrementalHash? md5, CancellationTokenSource stall, ProgressMeter meter, CancellationToken cancellationToken)
+    private async Task CopyBodyAsync(Stream body, Stream target, IncrementalHash? md5, ProgressMeter meter, CancellationTokenSource stall, CancellationToken attempt, CancellationToken cancellationToken)
     {
         var chunk = _options.BufferSize;
         var filling = ArrayPool<byte>.Shared.Rent(chunk);
@@ -114,7 +117,7 @@ internal sealed class CdnTransfer
             while (true)
             {
                 stall.CancelAfter(_options.StallTimeout);
-                var read = await body.ReadAsync(filling.AsMemory(0, chunk), stall.Token).ConfigureAwait(false);
+                var read = await body.ReadAsync(filling.AsMemory(0, chunk), attempt).ConfigureAwait(false);
                 // The hash must follow the bytes in order, and the buffer about to be refilled must be hashed.
                 await hashing.ConfigureAwait(false);
                 if (read == 0)

@@ -7,4 +7,14 @@ namespace Pan123;
 /// <param name="Size">Bytes written.</param>
 /// <param name="Md5">The MD5 of the content as lowercase hex, or <see langword="null"/> when verification was off.</param>
 /// <param name="ResumedFrom">Bytes that an earlier run had already written to the <c>.part</c> file.</param>
-public sealed record DownloadResult(long FileId, string FileName, string? Path, long Size, string? Md5, long ResumedFrom);
+public sealed record DownloadResult(long FileId, string FileName, string? Path, long Size, string? Md5, long ResumedFrom)
+{
+    /// <summary>The destination already held the file (same size and MD5): nothing was downloaded and no link was asked for.</summary>
+    public bool AlreadyDownloaded { get; init; }
+
+    /// <summary>
+    /// A part file without a note was continued, did not verify, and the file was fetched once more
+    /// from byte 0 (<see cref="ResumedFrom"/> is then 0).
+    /// </summary>
+    public bool StartedOver { get; init; }
+}

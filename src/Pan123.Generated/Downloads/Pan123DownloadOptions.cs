@@ -21,6 +21,16 @@ public sealed class Pan123DownloadOptions
     /// <summary>The size of each of the two copy buffers (one is read while the other is hashed and written); memory use does not grow with the file. Default: 256 KiB.</summary>
     public int BufferSize { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// Replace a destination that exists with other content (a symbolic link there is replaced, never
+    /// its target). The old file is replaced atomically, only once the new bytes are verified. Default:
+    /// off, and such a destination is refused with <see cref="DownloadFailure.DestinationExists"/>.
+    /// </summary>
+    public bool Overwrite { get; set; }
+
+    /// <summary>Called between the last verified byte and the rename; for the crash tests only.</summary>
+    internal Func<CancellationToken, Task>? BeforeCommit { get; set; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRedirects, nameof(MaxRedirects));

@@ -35,52 +35,95 @@ public class Pan123Downloader
     }
 
     /// <summary>
-    /// Downloads file <paramref name="fileId"/> to <paramref name="destinationPath"/>, continuing
-    /// an earlier <c>.part</c> file of the same content when there is one.
+    /// Downloads file <paramref name="fileId"/> to <paramref name="destinationPath"/> through
+    /// <c>&lt;destination&gt;.part</c>, continuing an earlier part file when there is one.
     /// </summary>
+    /// <remarks>
+    /// A destination that already holds the file (same size and MD5 as file/detail says) is left as it
+    /// is, with no <c>download_info</c> call (<see cref="DownloadResult.AlreadyDownloaded"/>). One that
+    /// holds anything else is refused (<see cref="DownloadFailure.DestinationExists"/>) unless
+    /// <see cref="Pan123DownloadOptions.Overwrite"/> is set; then it is replaced atomically, and only by
+    /// verified bytes. A symbolic link at the destination counts as existing and is itself replaced,
+    /// never its target; a link at the part file's or note's name is never written through.
+    /// </remarks>
     /// <param name="fileId">The platform's file id, positive.</param>
-    /// <param name="destinationPath">The file to create or replace; its folder must exist.</param>
+    /// <param name="destinationPath">The file to create; its folder must exist.</param>
     /// <param name="progress">Receives progress, at most about ten times a second.</param>
     /// <param name="cancellationToken">Cancels the download; the <c>.part</c> file is kept for a later run.</param>
-    /// <returns>What was written.</returns>
+    /// <returns>What was written, or found already there.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="fileId"/> is not positive.</exception>
     /// <exception cref="ArgumentException">The destination is empty, a directory, or in a folder that does not exist.</exception>
     /// <exception cref="Pan123ApiException">The platform answered file/detail or download_info with an error code.</exception>
-    /// <exception cref="Pan123DownloadException">The bytes could not be fetched or failed verification; nothing is left under the destination name.</exception>
+    /// <exception cref="Pan123DownloadException">
+    /// The destination exists with other content or is in use by another download (nothing was
+    /// written), or the bytes could not be fetched or failed verification (nothing is left under the
+    /// destination name).
+    /// </exception>
     public virtual async Task<DownloadResult> DownloadFileAsync(long fileId, string destinationPath, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fileId);
         var destination = CheckDestination(destinationPath);
 
-        var links = new CdnLinks(ct => GetLinkAsync(fileId, ct), cancellationToken);
-        await using var _ = links.ConfigureAwait(false);
         var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
+        if (await CheckExistingAsync(fileId, destination, detail, cancellationToken).ConfigureAwait(false) is { } already)
+        {
+            return already;
+        }
+
         using var md5 = _options.VerifyChecksum ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
-        var (part, validator) = await PartFile.OpenAsync(destination, fileId, detail.Size, detail.Etag, md5, cancellationToken).ConfigureAwait(false);
+        var part = await OpenPartAsync(fileId, destination, detail, md5, cancellationToken).ConfigureAwait(false);
         await using (part.ConfigureAwait(false))
         {
-            var resumedFrom = part.Stream.Length;
-            var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, links.NextAsync)
+            var resumedFrom = part.ResumedFrom;
+            async ValueTask RestartAsync(CancellationToken ct)
             {
-                ValidatorChanged = part.SaveStateAsync,
-                RestartTarget = async ct =>
-                {
-                    await part.RestartAsync(ct).ConfigureAwait(false);
-                    md5?.GetHashAndReset();
-                },
+                await part.RestartAsync(ct).ConfigureAwait(false);
+                md5?.GetHashAndReset();
+            }
+
+            var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, new CdnLinks(ct => GetLinkAsync(fileId, ct)))
+            {
+                ValidatorChanged = part.SaveNoteAsync,
+                RestartTarget = RestartAsync,
             };
-            transfer.ResumeAt(resumedFrom, validator);
+            transfer.ResumeAt(resumedFrom, part.Validator);
             await transfer.RunAsync(part.Stream, md5, progress, cancellationToken).ConfigureAwait(false);
 
             var hash = Verify(detail, transfer.Written, md5);
+            var startedOver = false;
+            if (hash.Problem is not null && part.ContinuedWithoutNote)
+            {
+                // Bytes kept without a note did not fit the file: fetch it once more, from byte 0.
+                startedOver = true;
+                await RestartAsync(cancellationToken).ConfigureAwait(false);
+                transfer.ResumeAt(0, validator: null);
+                await transfer.RunAsync(part.Stream, md5, progress, cancellationToken).ConfigureAwait(false);
+                hash = Verify(detail, transfer.Written, md5);
+                resumedFrom = 0;
+            }
+
             if (hash.Problem is not null)
             {
                 await part.DiscardAsync().ConfigureAwait(false);
                 throw new Pan123DownloadException(fileId, DownloadFailure.IntegrityMismatch, hash.Problem + " The partial file was deleted.");
             }
 
-            await part.CommitAsync().ConfigureAwait(false);
-            return new DownloadResult(fileId, detail.Filename, destination, transfer.Written, hash.Md5, resumedFrom);
+            if (_options.BeforeCommit is { } hook)
+            {
+                await hook(cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                await part.CommitAsync(_options.Overwrite).ConfigureAwait(false);
+            }
+            catch (IOException) when (!_options.Overwrite && LinkSafeFile.Exists(destination))
+            {
+                // Something appeared at the destination while we downloaded: it is not ours to replace.
+                throw new Pan123DownloadException(fileId, DownloadFailure.DestinationExists, $"'{destination}' appeared while downloading and is not replaced without Overwrite; the verified bytes are kept in '{part.PartPath}'.");
+            }
+
+            return new DownloadResult(fileId, detail.Filename, destination, transfer.Written, hash.Md5, resumedFrom) { StartedOver = startedOver };
         }
     }
 
@@ -107,12 +150,10 @@ public class Pan123Downloader
             throw new ArgumentException("The destination stream is not writable.", nameof(destination));
         }
 
-        var links = new CdnLinks(ct => GetLinkAsync(fileId, ct), cancellationToken);
-        await using var _ = links.ConfigureAwait(false);
         var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
         using var md5 = _options.VerifyChecksum ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         var origin = destination.CanSeek ? destination.Position : 0;
-        var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, links.NextAsync)
+        var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, new CdnLinks(ct => GetLinkAsync(fileId, ct)))
         {
             RestartTarget = destination.CanSeek
                 ? _ =>
@@ -153,6 +194,36 @@ public class Pan123Downloader
         return destination;
     }
 
+    // Identical: done, with no link asked for. Different: refused unless the caller asked to replace it.
+    private async Task<DownloadResult?> CheckExistingAsync(long fileId, string destination, FileDetail detail, CancellationToken cancellationToken)
+    {
+        switch (await ExistingDestinations.CompareAsync(destination, detail.Size, detail.Etag, cancellationToken).ConfigureAwait(false))
+        {
+            case ExistingDestination.Identical:
+                return new DownloadResult(fileId, detail.Filename, destination, detail.Size, detail.Etag.ToLowerInvariant(), ResumedFrom: 0) { AlreadyDownloaded = true };
+            case ExistingDestination.Different when !_options.Overwrite:
+                throw new Pan123DownloadException(fileId, DownloadFailure.DestinationExists, $"'{destination}' already exists with other content; it is replaced only when Overwrite is set.");
+            default:
+                return null;
+        }
+    }
+
+    private static async Task<PartFile> OpenPartAsync(long fileId, string destination, FileDetail detail, IncrementalHash? md5, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PartFile.OpenAsync(destination, fileId, detail.Size, detail.Etag, md5, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileInUseException e)
+        {
+            throw new Pan123DownloadException(fileId, DownloadFailure.DestinationInUse, $"'{destination}' is in use: another process is downloading it (its part file is locked); wait for it to finish.", innerException: e);
+        }
+        catch (LinkRefusedException e)
+        {
+            throw new Pan123DownloadException(fileId, DownloadFailure.DestinationFailed, e.Message, innerException: e);
+        }
+    }
+
     private async Task<FileDetail> GetFileAsync(long fileId, CancellationToken cancellationToken)
     {
         var detail = (await _files.GetFileDetailAsync(fileId, cancellationToken).ConfigureAwait(false)).Data;
@@ -170,6 +241,12 @@ public class Pan123Downloader
         if (!Uri.TryCreate(url, UriKind.Absolute, out var link) || (link.Scheme != Uri.UriSchemeHttps && link.Scheme != Uri.UriSchemeHttp))
         {
             throw new Pan123DownloadException(fileId, DownloadFailure.TransferFailed, "download_info returned a link that is not an http(s) URL.");
+        }
+
+        // As with redirects: plain http would let anyone on the path change the bytes (and see the signed link).
+        if (link.Scheme == Uri.UriSchemeHttp && !Pan123ClientOptionsValidator.IsLoopback(link))
+        {
+            throw new Pan123DownloadException(fileId, DownloadFailure.RedirectRefused, $"download_info returned a plain http link ({link.Host}); refused, only https is accepted.");
         }
 
         return link;

@@ -9,7 +9,7 @@ public enum DownloadFailure
     /// <summary>The CDN could not be reached or kept failing (network errors, 5xx, stalls) after the allowed retries.</summary>
     TransferFailed,
 
-    /// <summary>The CDN redirected too often, without a location, or from https to plain http.</summary>
+    /// <summary>The CDN redirected too often, without a location, or from https to plain http; or download_info handed out a plain http link.</summary>
     RedirectRefused,
 
     /// <summary>The id names a folder, not a file.</summary>
@@ -20,6 +20,15 @@ public enum DownloadFailure
     /// why. Not retried: asking the CDN again cannot help. A file download keeps its <c>.part</c>.
     /// </summary>
     DestinationFailed,
+
+    /// <summary>
+    /// The destination exists with other content (or is a folder or a link to elsewhere) and
+    /// <see cref="Pan123DownloadOptions.Overwrite"/> is off. Nothing was written and no link was asked for.
+    /// </summary>
+    DestinationExists,
+
+    /// <summary>Another download, in this process or another, is writing the same destination (its part file is locked). Nothing was written.</summary>
+    DestinationInUse,
 }
 
 /// <summary>A download could not be completed. The platform token is never part of the message.</summary>

@@ -68,6 +68,95 @@ public sealed class CliTests : SandboxTest
         Assert.All(CdnRequests, r => Assert.False(r.Headers.ContainsKey("Authorization")));
     }
 
+    [Fact]
+    public async Task A_destination_with_other_content_exits_2_naming_the_file_and_force_and_is_kept()
+    {
+        await File.WriteAllTextAsync(PathOf("Keyshot_win64_2024.exe"), "the user's own file");
+
+        var result = await RunAsync("download", "14749954");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("Keyshot_win64_2024.exe", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--force", result.Stderr, StringComparison.Ordinal);
+        Assert.Equal("the user's own file", await File.ReadAllTextAsync(PathOf("Keyshot_win64_2024.exe")));
+        Assert.Empty(ApiRequests("/api/v1/file/download_info"));
+    }
+
+    [Fact]
+    public async Task Force_replaces_a_destination_with_other_content()
+    {
+        await File.WriteAllTextAsync(PathOf("out.bin"), "the user's own file");
+
+        var result = await RunAsync("download", "1001", "-o", "out.bin", "--force");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(Sandbox.Files[1001].Md5, Md5Of(PathOf("out.bin")));
+    }
+
+    [Fact]
+    public async Task An_identical_destination_is_already_downloaded_with_no_link_asked_for()
+    {
+        Assert.Equal(0, (await RunAsync("download", "1001", "-o", "out.bin")).ExitCode);
+        Sandbox.ClearRequests();
+
+        var result = await RunAsync("download", "1001", "-o", "out.bin");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(PathOf("out.bin"), result.Stdout.Trim());
+        Assert.Contains("already downloaded", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(ApiRequests("/api/v1/file/download_info"));
+        Assert.Empty(CdnRequests);
+    }
+
+    [Fact]
+    public async Task A_link_planted_at_the_part_file_is_not_written_through()
+    {
+        var victim = PathOf("victim.txt");
+        await File.WriteAllTextAsync(victim, "the victim's content");
+        File.CreateSymbolicLink(PathOf("out.bin.part"), victim);
+
+        var result = await RunAsync("download", "14749954", "-o", "out.bin");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("the victim's content", await File.ReadAllTextAsync(victim));
+        Assert.Null(new FileInfo(PathOf("out.bin")).LinkTarget);
+        Assert.Equal(Sandbox.Files[SandboxPlatform.DemoFileId].Md5, Md5Of(PathOf("out.bin")));
+    }
+
+    [Fact]
+    public async Task A_second_process_on_the_same_destination_exits_2_while_the_first_finishes()
+    {
+        var file = Sandbox.AddFile(82, "slow.bin", 3_000_000);
+        Sandbox.Faults.CdnBodyChunkDelay = TimeSpan.FromMilliseconds(30);
+        using var first = CliProcess.Start(Folder, Environment, "download", "82", "-o", "slow.bin");
+        var firstOut = first.StandardOutput.ReadToEndAsync();
+        var firstErr = first.StandardError.ReadToEndAsync();
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (!File.Exists(PathOf("slow.bin.part")) || new FileInfo(PathOf("slow.bin.part")).Length == 0)
+            {
+                if (first.HasExited)
+                {
+                    Assert.Fail($"the first pan123 ended early: exit {first.ExitCode}, {await firstErr}");
+                }
+
+                await Task.Delay(50, patience.Token);
+            }
+        }
+
+        var second = await RunAsync("download", "82", "-o", "slow.bin");
+
+        Assert.True(second.ExitCode == 2, second.ToString());
+        Assert.Contains("is in use", second.Stderr, StringComparison.Ordinal);
+        Assert.Contains("another process", second.Stderr, StringComparison.Ordinal);
+        Sandbox.Faults.CdnBodyChunkDelay = TimeSpan.Zero;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await first.WaitForExitAsync(timeout.Token);
+        Assert.True(first.ExitCode == 0, await firstErr);
+        Assert.Equal(PathOf("slow.bin"), (await firstOut).Trim());
+        Assert.Equal(file.Md5, Md5Of(PathOf("slow.bin")));
+    }
+
     [Theory]
     [InlineData(401, "access_token无效")]
     [InlineData(429, "请求太频繁")]

@@ -172,7 +172,8 @@ public sealed class DownloaderTests : SandboxTest
         Sandbox.Faults.CorruptContent = true;
         await File.WriteAllTextAsync(PathOf("out.bin"), "the user's own file");
 
-        var error = await Assert.ThrowsAsync<Pan123DownloadException>(() => Downloader().DownloadFileAsync(file.FileId, PathOf("out.bin")));
+        // Even with Overwrite, the user's file is replaced only by verified bytes.
+        var error = await Assert.ThrowsAsync<Pan123DownloadException>(() => Downloader(o => o.Overwrite = true).DownloadFileAsync(file.FileId, PathOf("out.bin")));
 
         Assert.Equal(DownloadFailure.IntegrityMismatch, error.Failure);
         Assert.Contains(file.Md5, error.Message, StringComparison.Ordinal);
