@@ -86,7 +86,7 @@ internal sealed class PlatformConnection : IAsyncDisposable
             {
                 options.ClientId = clientId;
                 options.ClientSecret = clientSecret;
-                options.TokenCachePath = FileTokenCache.DefaultPath;
+                options.TokenCachePath = FileTokenStore.DefaultPath;
             }
         };
     }

@@ -9,13 +9,19 @@ namespace Pan123;
 /// cannot refresh (a static token), reaches the caller as <see cref="Pan123ApiException"/>. The token
 /// request itself carries no bearer token, so a failing refresh can never recurse.
 /// </summary>
-internal sealed class AccessTokenRefreshHandler(IPan123TokenProvider tokens, ILogger logger) : DelegatingHandler
+internal sealed class AccessTokenRefreshHandler(IPan123TokenProvider tokens, TokenLimitGuard limit, ILogger logger) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (request.Headers.Authorization is not { Scheme: "Bearer", Parameter: { } sent }
-            || (await ResponseEnvelope.ReadAsync(response, cancellationToken).ConfigureAwait(false)).Code != Pan123ErrorCodes.InvalidAccessToken)
+        var envelope = ResponseEnvelope.Of(response);
+        if (request.Headers.Authorization is not { Scheme: "Bearer", Parameter: { } sent } || envelope.Code != Pan123ErrorCodes.InvalidAccessToken)
+        {
+            return response;
+        }
+
+        // Too many live tokens: one fresh token may help once (ours was pushed offline); more only makes it worse.
+        if (TokenLimitGuard.IsTokenLimit(envelope.Message) && !limit.TryTakeRefresh())
         {
             return response;
         }

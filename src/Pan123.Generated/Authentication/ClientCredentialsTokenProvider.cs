@@ -7,15 +7,17 @@ namespace Pan123;
 /// Obtains access tokens with the developer's client id and secret (<c>POST /api/v1/access_token</c>)
 /// and follows the platform's rules: a token is reused until shortly before its <c>expiredAt</c>
 /// (<see cref="RefreshMargin"/>), any number of concurrent callers cause one token request
-/// (single-flight), and an optional <see cref="Cache"/> lets separate processes share a token, since at
-/// most 3 tokens per client id are live and each new one can push older ones offline.
+/// (single-flight), and a shared <see cref="Store"/> (<see cref="FileTokenStore"/>) makes that one
+/// request for every process that shares it, since at most 3 tokens per client id are live and
+/// each new one can push older ones offline.
 /// </summary>
-public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider
+public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider, IDisposable
 {
-    private readonly IPan123AuthClient _auth;
+    private readonly Func<IPan123AuthClient> _auth;
     private readonly string _clientId;
     private readonly string _clientSecret;
     private readonly Lock _gate = new();
+    private readonly MemoryTokenStore _memory = new();
     private CachedAccessToken? _current;
     private Task<CachedAccessToken>? _fetch;
 
@@ -24,26 +26,42 @@ public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider
     /// <param name="clientId">The developer's client id.</param>
     /// <param name="clientSecret">The developer's client secret; never logged nor part of a message.</param>
     public ClientCredentialsTokenProvider(IPan123AuthClient authClient, string clientId, string clientSecret)
+        : this(() => authClient, clientId, clientSecret)
     {
         ArgumentNullException.ThrowIfNull(authClient);
-        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(clientSecret);
-        (_auth, _clientId, _clientSecret) = (authClient, clientId, clientSecret);
     }
 
-    /// <summary>How long before <c>expiredAt</c> a token is renewed. Default: 5 minutes.</summary>
+    /// <summary>Creates a provider for one client id that takes a new auth client for each token request.</summary>
+    /// <param name="authClientFactory">
+    /// Gives the client for a token request (it sends no Authorization header). Called per request, so a
+    /// long-lived provider does not pin one <see cref="HttpClient"/> (and its handlers) for the application's life.
+    /// </param>
+    /// <param name="clientId">The developer's client id.</param>
+    /// <param name="clientSecret">The developer's client secret; never logged nor part of a message.</param>
+    public ClientCredentialsTokenProvider(Func<IPan123AuthClient> authClientFactory, string clientId, string clientSecret)
+    {
+        ArgumentNullException.ThrowIfNull(authClientFactory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(clientSecret);
+        (_auth, _clientId, _clientSecret) = (authClientFactory, clientId, clientSecret);
+    }
+
+    /// <summary>
+    /// How long before <c>expiredAt</c> a token is renewed. Default: 5 minutes. It never exceeds half
+    /// of a token's own lifetime, so no setting makes a fresh token look stale.
+    /// </summary>
     public TimeSpan RefreshMargin { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>A cache shared with other processes (see <see cref="FileTokenCache"/>), or <see langword="null"/> for memory only.</summary>
-    public IPan123TokenCache? Cache { get; init; }
+    /// <summary>A store shared with other processes (see <see cref="FileTokenStore"/>), or <see langword="null"/> for this provider's memory only.</summary>
+    public IPan123TokenStore? Store { get; init; }
 
-    /// <summary>What besides the client id the cache key depends on, usually the platform's base address.</summary>
+    /// <summary>What besides the client id the store key depends on, usually the platform's base address.</summary>
     public string CacheScope { get; init; } = string.Empty;
 
     /// <summary>The clock that decides expiry.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
-    /// <summary>Where token requests and cache problems are logged (never with a token or the secret).</summary>
+    /// <summary>Where token requests and store problems are logged (never with a token or the secret).</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <inheritdoc />
@@ -69,7 +87,23 @@ public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider
     /// <returns>A description without the token or the secret.</returns>
     public override string ToString() => $"{nameof(ClientCredentialsTokenProvider)} (client id {_clientId})";
 
-    private bool IsFresh(CachedAccessToken token) => token.ExpiredAt - RefreshMargin > TimeProvider.GetUtcNow();
+    /// <summary>Releases the in-memory store's lock.</summary>
+    public void Dispose() => _memory.Dispose();
+
+    // Fresh until expiredAt minus the margin, the margin being at most half the token's lifetime. A token
+    // that looked expired the moment it arrived (a clock far ahead of the platform's) is used until the
+    // platform refuses it: renewing it would only fetch another that looks the same, on every call.
+    private bool IsFresh(CachedAccessToken token)
+    {
+        var lifetime = token.ObtainedAt is { } obtainedAt ? token.ExpiredAt - obtainedAt : (TimeSpan?)null;
+        if (lifetime <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        var margin = lifetime is { } known && RefreshMargin > known / 2 ? known / 2 : RefreshMargin;
+        return token.ExpiredAt - margin > TimeProvider.GetUtcNow();
+    }
 
     // One fetch at a time; every caller that needs a token meanwhile awaits the same task.
     // The fetch runs without any caller's cancellation token, so one caller giving up fails no other.
@@ -91,55 +125,38 @@ public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider
         }
     }
 
+    // Under the store's lock, re-reading first: whoever held it before may have stored a token we can use.
     private async Task<CachedAccessToken> FetchAsync(string? rejected)
     {
-        var cacheKey = CacheKey();
-        if (Cache is not null)
+        var key = CacheKey();
+        CachedAccessToken token;
+        try
         {
-            var cached = await ReadCacheAsync(cacheKey).ConfigureAwait(false);
-            if (cached is not null && IsFresh(cached) && cached.AccessToken != rejected)
-            {
-                Pan123Log.TokenReusedFromCache(Logger, _clientId, cached.ExpiredAt);
-                Volatile.Write(ref _current, cached);
-                return cached;
-            }
+            token = await (Store ?? _memory).UpdateAsync(key, (stored, ct) => UsableOrNewAsync(stored, rejected, ct)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Store is not null && e is IOException or UnauthorizedAccessException)
+        {
+            // A store that cannot be used costs the sharing, not the call.
+            Pan123Log.TokenCacheFailed(Logger, "use", e.Message);
+            token = await _memory.UpdateAsync(key, (stored, ct) => UsableOrNewAsync(stored, rejected, ct)).ConfigureAwait(false);
         }
 
-        var response = await _auth.GetAccessTokenAsync(new AccessTokenRequest { ClientID = _clientId, ClientSecret = _clientSecret }).ConfigureAwait(false);
-        var token = new CachedAccessToken(response.Data.AccessToken, response.Data.ExpiredAt);
-        Pan123Log.TokenObtained(Logger, _clientId, token.ExpiredAt);
         Volatile.Write(ref _current, token);
-        if (Cache is not null)
-        {
-            await WriteCacheAsync(cacheKey, token).ConfigureAwait(false);
-        }
-
         return token;
     }
 
-    private async Task<CachedAccessToken?> ReadCacheAsync(string key)
+    private async ValueTask<CachedAccessToken> UsableOrNewAsync(CachedAccessToken? stored, string? rejected, CancellationToken cancellationToken)
     {
-        try
+        if (stored is not null && IsFresh(stored) && stored.AccessToken != rejected)
         {
-            return await Cache!.ReadAsync(key).ConfigureAwait(false);
+            Pan123Log.TokenReusedFromCache(Logger, _clientId, stored.ExpiredAt);
+            return stored;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Pan123Log.TokenCacheFailed(Logger, "read", e.Message);
-            return null;
-        }
-    }
 
-    private async Task WriteCacheAsync(string key, CachedAccessToken token)
-    {
-        try
-        {
-            await Cache!.WriteAsync(key, token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Pan123Log.TokenCacheFailed(Logger, "write", e.Message);
-        }
+        var response = await _auth().GetAccessTokenAsync(new AccessTokenRequest { ClientID = _clientId, ClientSecret = _clientSecret }, cancellationToken).ConfigureAwait(false);
+        var token = new CachedAccessToken(response.Data.AccessToken, response.Data.ExpiredAt) { ObtainedAt = TimeProvider.GetUtcNow() };
+        Pan123Log.TokenObtained(Logger, _clientId, token.ExpiredAt);
+        return token;
     }
 
     // Names the account and the platform, and holds no secret: a hash, so the file does not list client ids either.

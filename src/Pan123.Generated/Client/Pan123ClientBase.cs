@@ -31,9 +31,11 @@ public abstract class Pan123ClientBase
     /// <summary>Whether this client's requests carry <c>Authorization: Bearer</c>. Only the token request does not.</summary>
     private protected virtual bool SendsAccessToken => true;
 
-    // Called by the generated operations (templates/Client.Class.liquid) once the request is built.
-    private protected async Task PrepareRequestAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    // Called by the generated operations (templates/Client.Class.liquid) once the request is built,
+    // with the contract's operation id, which names the operation to rate limits and logs.
+    private protected async Task PrepareRequestAsync(HttpRequestMessage request, string operationId, CancellationToken cancellationToken)
     {
+        request.Options.Set(OperationName.IdKey, operationId);
         // Headers go on the request, never on the shared HttpClient: other users of the same client must not inherit them.
         request.Headers.TryAddWithoutValidation(PlatformHeaderName, PlatformHeaderValue);
         if (SendsAccessToken)
@@ -63,17 +65,35 @@ public abstract class Pan123ClientBase
         where T : Envelope
     {
         var status = (int)response.StatusCode;
-        ResponseBody body;
-        try
+
+        // Through AddPan123Client the body was read once already, by the innermost handler; a client
+        // built over a plain HttpClient reads it here, under the same cap.
+        ResponseBody? owned = null;
+        if (response.Content is not EnvelopeContent)
         {
-            body = await ResponseBody.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidDataException e)
-        {
-            throw new Pan123ProtocolException(OperationName.Of(response.RequestMessage), status, e.Message, traceId: null, bodyExcerpt: null, e);
+            try
+            {
+                owned = await ResponseBody.ReadAsync(response.Content, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new Pan123ProtocolException(OperationName.Of(response.RequestMessage), status, e.Message, traceId: null, bodyExcerpt: null, e);
+            }
         }
 
-        using var owned = body;
+        try
+        {
+            return Read<T>(response, status, owned is { } read ? read.Span : ((EnvelopeContent)response.Content).Span);
+        }
+        finally
+        {
+            owned?.Dispose();
+        }
+    }
+
+    private static T Read<T>(HttpResponseMessage response, int status, ReadOnlySpan<byte> body)
+        where T : Envelope
+    {
         JsonException? mismatch = null;
         if (status == 200)
         {
@@ -81,7 +101,7 @@ public abstract class Pan123ClientBase
             // code, is the envelope looked at on its own (an error's data need not fit the model).
             try
             {
-                if (JsonBody.Deserialize<T>(body.Span) is { Code: Pan123ErrorCodes.Ok } result)
+                if (JsonBody.Deserialize<T>(body) is { Code: Pan123ErrorCodes.Ok } result)
                 {
                     return result;
                 }
@@ -95,7 +115,7 @@ public abstract class Pan123ClientBase
         // Nothing the server sends back may carry the token into an exception: a server that echoes
         // it (in its message, or in a field Newtonsoft then quotes) gets it replaced by ***.
         var token = response.RequestMessage?.Headers.Authorization?.Parameter;
-        var envelope = EnvelopeStatus.Read(body.Span);
+        var envelope = EnvelopeStatus.Read(body);
         if (envelope.IsEnvelope && envelope.Code != Pan123ErrorCodes.Ok)
         {
             var message = envelope.Message is null ? null : Redact(envelope.Message, token);
@@ -114,7 +134,7 @@ public abstract class Pan123ClientBase
             : "the data does not match the contract: " + mismatch?.Message;
 
         // The whole body is redacted before it is cut, so no token straddles the cut.
-        var excerpt = Pan123ProtocolException.Excerpt(Redact(Encoding.UTF8.GetString(body.Span), token));
+        var excerpt = Pan123ProtocolException.Excerpt(Redact(Encoding.UTF8.GetString(body), token));
         throw new Pan123ProtocolException(OperationName.Of(response.RequestMessage), status, problem!, envelope.TraceId, excerpt, mismatch);
     }
 

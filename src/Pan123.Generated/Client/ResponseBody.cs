@@ -21,6 +21,8 @@ internal readonly struct ResponseBody : IDisposable
 
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _length);
 
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, _length);
+
     /// <exception cref="InvalidDataException">The body is longer than <see cref="MaxLength"/>.</exception>
     public static async ValueTask<ResponseBody> ReadAsync(HttpContent content, CancellationToken cancellationToken)
     {
@@ -46,13 +48,15 @@ internal readonly struct ResponseBody : IDisposable
 
                 if (used == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxLength + 1));
                     buffer.AsSpan(0, used).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
 
-                var read = await stream.ReadAsync(buffer.AsMemory(used), cancellationToken).ConfigureAwait(false);
+                // Never more than one byte past the cap is read: that byte is enough to know the body is too long.
+                var room = Math.Min(buffer.Length, MaxLength + 1) - used;
+                var read = await stream.ReadAsync(buffer.AsMemory(used, room), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return new ResponseBody(buffer, used);

@@ -25,20 +25,22 @@ public sealed class Pan123ClientOptions
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// With client credentials: a file where tokens outlive the process (<see cref="FileTokenCache"/>;
-    /// <see cref="FileTokenCache.DefaultPath"/> is the usual place). <see langword="null"/> (the default) keeps them in memory.
+    /// With client credentials: a file where tokens outlive the process and are shared, under a lock,
+    /// by every process that names it (<see cref="FileTokenStore"/>; <see cref="FileTokenStore.DefaultPath"/>
+    /// is the usual place). <see langword="null"/> (the default) keeps them in memory.
     /// </summary>
     public string? TokenCachePath { get; set; }
 
     /// <summary>
-    /// Client-side request rates per endpoint path, per registered client (so per account). Defaults
-    /// from the platform's documented limits: download_info 5/s, access_token 8/s. Set a value to 0
-    /// or remove it for no limit.
+    /// Client-side request rates per operation, keyed by the contract's operation id
+    /// (<c>GetDownloadInfo</c>, <c>GetAccessToken</c>), per registered client (so per account).
+    /// Defaults from the platform's documented limits: GetDownloadInfo 5/s, GetAccessToken 8/s. Set a
+    /// value to 0 or remove it for no limit.
     /// </summary>
     public IDictionary<string, int> RequestsPerSecond { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
     {
-        ["/api/v1/file/download_info"] = 5,
-        ["/api/v1/access_token"] = 8,
+        ["GetDownloadInfo"] = 5,
+        ["GetAccessToken"] = 8,
     };
 
     /// <summary>How many times a transient failure (HTTP 408/429/5xx, a connection error, a timeout, body code 429 or 20103) is retried. Default: 3.</summary>
@@ -50,7 +52,7 @@ public sealed class Pan123ClientOptions
     /// <summary>How long one attempt may take. Default: 30 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a call may take in all, retries and waiting for the rate limiter included. Default: 3 minutes.</summary>
+    /// <summary>How long a call may take in all: retries, waiting for the rate limiter, and a token renewal after code 401 with the call's second attempt included. Default: 3 minutes.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>Describes the options without the token or the secret.</summary>

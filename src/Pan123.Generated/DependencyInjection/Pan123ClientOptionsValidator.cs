@@ -37,6 +37,11 @@ internal sealed class Pan123ClientOptionsValidator : IValidateOptions<Pan123Clie
             failures.Add("Pan123ClientOptions.RequestsPerSecond values must not be negative.");
         }
 
+        if (options.RequestsPerSecond.Keys.FirstOrDefault(key => key.Contains('/', StringComparison.Ordinal)) is { } path)
+        {
+            failures.Add($"Pan123ClientOptions.RequestsPerSecond is keyed by operation id (GetDownloadInfo, GetAccessToken), not by path: '{path}'.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -24,7 +24,7 @@ public static class Pan123ServiceCollectionExtensions
     /// <summary>
     /// Registers the default 123pan client: <see cref="IPan123FilesClient"/>, <see cref="IPan123AuthClient"/>,
     /// <see cref="IPan123TokenProvider"/> and <see cref="Pan123Downloader"/>, with options validated at start-up,
-    /// retries, per-endpoint rate limits and a token refresh on code 401.
+    /// retries, per-operation rate limits and a token refresh on code 401.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the base address and the credentials.</param>
@@ -53,22 +53,21 @@ public static class Pan123ServiceCollectionExtensions
 
         services.AddOptions<Pan123ClientOptions>(name).Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Pan123ClientOptions>, Pan123ClientOptionsValidator>());
+        services.AddOptions<Pan123DownloadOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Pan123DownloadOptions>, Pan123DownloadOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<Pan123DownloadOptions>();
 
         services.AddKeyedSingleton(name, (sp, _) => new Pan123RateLimiters(
             new Dictionary<string, int>(ClientOptions(sp, name).RequestsPerSecond), sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton(name, (sp, _) => new TokenLimitGuard(sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton(name, (sp, _) => CreateTokenProvider(sp, name));
 
-        // The token request's own client: the same retries and limits, no token and no 401 refresh.
-        AddPlatformHttpClient(services, authName, name);
+        // The token request's own client: no token, no 401 refresh, and retried only when no token can have been minted.
+        AddPlatformHttpClient(services, authName, name, mintsTokens: true);
         services.AddKeyedTransient<IPan123AuthClient>(name, (sp, _) =>
             new Pan123AuthClient(new Pan123ClientConfiguration(), sp.GetRequiredService<IHttpClientFactory>().CreateClient(authName)));
 
-        var files = services.AddHttpClient(filesName);
-        files.AddHttpMessageHandler(sp => new AccessTokenRefreshHandler(
-            sp.GetRequiredKeyedService<IPan123TokenProvider>(name), Logger(sp)));
-        AddPlatformHttpClient(services, filesName, name);
+        var files = AddPlatformHttpClient(services, filesName, name, mintsTokens: false);
         services.AddKeyedTransient<IPan123FilesClient>(name, (sp, _) =>
             new Pan123FilesClient(new Pan123ClientConfiguration(sp.GetRequiredKeyedService<IPan123TokenProvider>(name)), sp.GetRequiredService<IHttpClientFactory>().CreateClient(filesName)));
 
@@ -110,50 +109,62 @@ public static class Pan123ServiceCollectionExtensions
             .RemoveAllLoggers(); // the default logger would write signed download links to the log
     }
 
-    // Retries, the per-endpoint rate limit and the attempt log, in that order from the outside in:
-    // every retry waits for the limiter again, and every attempt that reaches the wire is logged.
-    private static void AddPlatformHttpClient(IServiceCollection services, string httpClientName, string registration)
+    // From the outside in: the total timeout; the 401 refresh (so a renewal and the second attempt count
+    // against the total); retries; the per-operation rate limit (every retry waits for it again); the
+    // attempt timeout; the attempt log (every attempt that reaches the wire); and innermost the one reader
+    // of the body, whose parsed envelope every layer above uses.
+    private static IHttpClientBuilder AddPlatformHttpClient(IServiceCollection services, string httpClientName, string registration, bool mintsTokens)
     {
         var builder = services.AddHttpClient(httpClientName, (sp, http) =>
         {
             http.BaseAddress = ClientOptions(sp, registration).BaseAddress;
             http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline's total timeout applies instead
         });
+        builder.AddResilienceHandler("pan123-total", (pipeline, context) =>
+            pipeline.AddTimeout(ClientOptions(context.ServiceProvider, registration).TotalTimeout));
+        if (!mintsTokens)
+        {
+            builder.AddHttpMessageHandler(sp => new AccessTokenRefreshHandler(
+                sp.GetRequiredKeyedService<IPan123TokenProvider>(registration), sp.GetRequiredKeyedService<TokenLimitGuard>(registration), Logger(sp)));
+        }
+
         builder.AddResilienceHandler("pan123", (pipeline, context) =>
         {
             var options = ClientOptions(context.ServiceProvider, registration);
             var limiters = context.ServiceProvider.GetRequiredKeyedService<Pan123RateLimiters>(registration);
             var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
             var logger = Logger(context.ServiceProvider);
-            pipeline.AddTimeout(options.TotalTimeout);
             pipeline.AddRetry(new HttpRetryStrategyOptions
             {
                 MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 0),
                 Delay = options.RetryBaseDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldHandle = args => Pan123RetryRules.ShouldRetryAsync(args.Outcome, args.Context.CancellationToken),
-                DelayGenerator = args => Pan123RetryRules.ServerDelayAsync(args.Outcome, time, args.Context.CancellationToken),
-                OnRetry = async args =>
+                ShouldHandle = mintsTokens
+                    ? args => Pan123RetryRules.ShouldRetryTokenRequestAsync(args.Outcome, args.Context.CancellationToken)
+                    : args => Pan123RetryRules.ShouldRetryAsync(args.Outcome, args.Context.CancellationToken),
+                DelayGenerator = args => Pan123RetryRules.ServerDelayAsync(args.Outcome, time),
+                OnRetry = args =>
                 {
-                    var envelope = args.Outcome.Result is { } response
-                        ? await ResponseEnvelope.ReadAsync(response, args.Context.CancellationToken).ConfigureAwait(false)
-                        : default;
+                    var envelope = ResponseEnvelope.Of(args.Outcome.Result);
                     Pan123Log.Retrying(logger, OperationName.Of(args.Context.GetRequestMessage()), args.AttemptNumber + 1,
                         (int?)args.Outcome.Result?.StatusCode, envelope.Code, envelope.TraceId, args.Outcome.Exception?.Message, (long)args.RetryDelay.TotalMilliseconds);
+                    return ValueTask.CompletedTask;
                 },
             });
             pipeline.AddRateLimiter(new RateLimiterStrategyOptions
             {
-                RateLimiter = args => limiters.AcquireAsync(args.Context.GetRequestMessage()?.RequestUri?.AbsolutePath ?? string.Empty, args.Context.CancellationToken),
+                RateLimiter = args => limiters.AcquireAsync(OperationName.IdOf(args.Context.GetRequestMessage()), args.Context.CancellationToken),
             });
             pipeline.AddTimeout(options.AttemptTimeout);
         });
         builder.AddHttpMessageHandler(sp => new AttemptLoggingHandler(Logger(sp), sp.GetRequiredService<TimeProvider>()));
+        builder.AddHttpMessageHandler(() => new EnvelopeReadingHandler());
 
         // IHttpClientFactory's own request logging puts the raw request headers, bearer token included,
         // into the structured log state (only the formatted message is redacted): our attempt log replaces it.
         builder.RemoveAllLoggers();
+        return builder;
     }
 
     private static Pan123ClientOptions ClientOptions(IServiceProvider services, string name) =>
@@ -170,10 +181,12 @@ public static class Pan123ServiceCollectionExtensions
             return new StaticTokenProvider(options.AccessToken);
         }
 
-        return new ClientCredentialsTokenProvider(services.GetRequiredKeyedService<IPan123AuthClient>(name), options.ClientId!, options.ClientSecret!)
+        // A fresh auth client (and HttpClient from the factory) per token request: the provider lives as long as
+        // the application, and must not pin one HttpClient and its handlers for all that time.
+        return new ClientCredentialsTokenProvider(() => services.GetRequiredKeyedService<IPan123AuthClient>(name), options.ClientId!, options.ClientSecret!)
         {
             RefreshMargin = options.TokenRefreshMargin,
-            Cache = options.TokenCachePath is { } path ? new FileTokenCache(path) : null,
+            Store = options.TokenCachePath is { } path ? new FileTokenStore(path) : null,
             CacheScope = options.BaseAddress.AbsoluteUri,
             TimeProvider = services.GetRequiredService<TimeProvider>(),
             Logger = Logger(services),

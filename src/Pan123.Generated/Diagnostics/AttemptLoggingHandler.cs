@@ -18,7 +18,7 @@ internal sealed class AttemptLoggingHandler(ILogger logger, TimeProvider time) :
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (logger.IsEnabled(LogLevel.Information))
         {
-            var envelope = await ResponseEnvelope.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+            var envelope = ResponseEnvelope.Of(response);
             Pan123Log.Attempt(logger, OperationName.Of(request), attempt, (int)response.StatusCode, envelope.Code, envelope.TraceId, (long)time.GetElapsedTime(started).TotalMilliseconds);
         }
 

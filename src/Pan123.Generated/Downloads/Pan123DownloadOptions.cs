@@ -31,12 +31,40 @@ public sealed class Pan123DownloadOptions
     /// <summary>Called between the last verified byte and the rename; for the crash tests only.</summary>
     internal Func<CancellationToken, Task>? BeforeCommit { get; set; }
 
+    /// <summary>What is wrong with these settings, one sentence each; empty when nothing is.</summary>
+    internal IEnumerable<string> Problems()
+    {
+        if (MaxRedirects < 0)
+        {
+            yield return $"Pan123DownloadOptions.MaxRedirects must not be negative ({MaxRedirects}).";
+        }
+
+        if (MaxRetries < 0)
+        {
+            yield return $"Pan123DownloadOptions.MaxRetries must not be negative ({MaxRetries}).";
+        }
+
+        if (BufferSize < 4096)
+        {
+            yield return $"Pan123DownloadOptions.BufferSize must be at least 4096 bytes ({BufferSize}).";
+        }
+
+        if (StallTimeout < TimeSpan.FromMilliseconds(1))
+        {
+            yield return $"Pan123DownloadOptions.StallTimeout must be at least 1 ms ({StallTimeout}).";
+        }
+
+        if (RetryDelay < TimeSpan.Zero)
+        {
+            yield return $"Pan123DownloadOptions.RetryDelay must not be negative ({RetryDelay}).";
+        }
+    }
+
     internal void Validate()
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(MaxRedirects, nameof(MaxRedirects));
-        ArgumentOutOfRangeException.ThrowIfNegative(MaxRetries, nameof(MaxRetries));
-        ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 4096, nameof(BufferSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(StallTimeout, TimeSpan.FromMilliseconds(1), nameof(StallTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThan(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
+        if (Problems().FirstOrDefault() is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
     }
 }

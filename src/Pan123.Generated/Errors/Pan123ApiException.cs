@@ -11,7 +11,7 @@ public sealed class Pan123ApiException : Pan123Exception
 {
     internal Pan123ApiException(string operation, int status, int errorCode, string? platformMessage, string? traceId)
         : base(
-            Describe(operation, status, "platform code " + errorCode.ToString(CultureInfo.InvariantCulture) + ": " + (platformMessage ?? "(no message)"), traceId, bodyExcerpt: null),
+            Describe(operation, status, "platform code " + errorCode.ToString(CultureInfo.InvariantCulture) + ": " + (platformMessage ?? "(no message)") + Hint(errorCode, platformMessage), traceId, bodyExcerpt: null),
             operation,
             status,
             traceId,
@@ -26,6 +26,12 @@ public sealed class Pan123ApiException : Pan123Exception
 
     /// <summary>The envelope's <c>message</c> as the platform sent it (an echoed access token replaced by <c>***</c>).</summary>
     public string PlatformMessage { get; }
+
+    // What to do about the one refusal whose cause is outside the call: other processes minting tokens.
+    private static string Hint(int errorCode, string? platformMessage) =>
+        errorCode == Pan123ErrorCodes.InvalidAccessToken && TokenLimitGuard.IsTokenLimit(platformMessage)
+            ? " (the client id has more than 3 live tokens, so the platform pushed this one offline; one fresh token did not help: share one token between processes, e.g. with a token store, instead of minting more)"
+            : string.Empty;
 
     /// <summary>Whether retrying the same call after a delay may succeed (codes 429 and 20103).</summary>
     public bool IsTransient => Pan123ErrorCodes.IsTransient(ErrorCode);

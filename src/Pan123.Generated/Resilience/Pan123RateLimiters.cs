@@ -4,8 +4,8 @@ using System.Threading.RateLimiting;
 namespace Pan123;
 
 /// <summary>
-/// Client-side request rates per endpoint for one registered client (one account): at most N
-/// requests to a path in any sliding <see cref="Window"/>, on the given <see cref="TimeProvider"/>;
+/// Client-side request rates per operation for one registered client (one account): at most N
+/// requests of an operation (by its contract operation id) in any sliding <see cref="Window"/>, on the given <see cref="TimeProvider"/>;
 /// waiting callers go first come, first served. Two registrations never share one.
 /// </summary>
 /// <remarks>
@@ -28,10 +28,10 @@ internal sealed class Pan123RateLimiters : IDisposable
             .ToFrozenDictionary(limit => limit.Key, limit => new SlidingWindow(limit.Value, timeProvider), StringComparer.Ordinal);
     }
 
-    /// <summary>Waits for permission to send a request to <paramref name="path"/>; paths without a limit pass at once.</summary>
-    public async ValueTask<RateLimitLease> AcquireAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Waits for permission to send a request of <paramref name="operationId"/>; operations without a limit pass at once.</summary>
+    public async ValueTask<RateLimitLease> AcquireAsync(string? operationId, CancellationToken cancellationToken)
     {
-        if (_windows.TryGetValue(path, out var window))
+        if (operationId is not null && _windows.TryGetValue(operationId, out var window))
         {
             await window.WaitAsync(cancellationToken).ConfigureAwait(false);
         }

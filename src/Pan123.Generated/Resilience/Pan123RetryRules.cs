@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Polly;
 
 namespace Pan123;
@@ -14,54 +15,41 @@ internal static class Pan123RetryRules
     // The platform asks to retry a file that is being verified "after about one second".
     private static readonly TimeSpan FileVerifyingDelay = TimeSpan.FromSeconds(1);
 
-    public static async ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken)
+    /// <summary>
+    /// For the token request: each answered request may mint a token, and the platform keeps only 3
+    /// live ones per client id, so it is retried only when it provably minted none: the connection was
+    /// refused, or the answer was 429. A timeout or a 5xx may have minted one, so it is not retried.
+    /// </summary>
+    public static ValueTask<bool> ShouldRetryTokenRequestAsync(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(!cancellationToken.IsCancellationRequested && (
+            outcome.Exception is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } }
+            || outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests }
+            || (outcome.Result is { StatusCode: HttpStatusCode.OK } response && ResponseEnvelope.Of(response).Code == Pan123ErrorCodes.TooManyRequests)));
+
+    public static ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken)
     {
         if (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
         {
-            return !cancellationToken.IsCancellationRequested;
+            return ValueTask.FromResult(!cancellationToken.IsCancellationRequested);
         }
 
         if (outcome.Result is not { } response)
         {
-            return false;
+            return ValueTask.FromResult(false);
         }
 
         var status = (int)response.StatusCode;
-        if (status is 408 or 429 or >= 500)
-        {
-            return true;
-        }
-
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            return false;
-        }
-
-        var envelope = await ResponseEnvelope.ReadAsync(response, cancellationToken).ConfigureAwait(false);
-        return envelope.Code is { } code && Pan123ErrorCodes.IsTransient(code);
+        return ValueTask.FromResult(status is 408 or 429 or >= 500
+            || (response.StatusCode == HttpStatusCode.OK && ResponseEnvelope.Of(response).Code is { } code && Pan123ErrorCodes.IsTransient(code)));
     }
 
     /// <summary>The delay the server asked for (Retry-After, or 1 s for code 20103); null for the exponential backoff.</summary>
-    public static async ValueTask<TimeSpan?> ServerDelayAsync(Outcome<HttpResponseMessage> outcome, TimeProvider time, CancellationToken cancellationToken)
-    {
-        if (outcome.Result is not { } response)
-        {
-            return null;
-        }
-
-        if (response.Headers.RetryAfter is { } retryAfter)
-        {
-            return retryAfter.Delta ?? (retryAfter.Date is { } date ? Max(date - time.GetUtcNow(), TimeSpan.Zero) : null);
-        }
-
-        if (response.StatusCode == HttpStatusCode.OK)
-        {
-            var envelope = await ResponseEnvelope.ReadAsync(response, cancellationToken).ConfigureAwait(false);
-            return envelope.Code == Pan123ErrorCodes.FileVerifying ? FileVerifyingDelay : null;
-        }
-
-        return null;
-    }
+    public static ValueTask<TimeSpan?> ServerDelayAsync(Outcome<HttpResponseMessage> outcome, TimeProvider time) =>
+        ValueTask.FromResult(
+            outcome.Result is not { } response ? null
+            : response.Headers.RetryAfter is { } retryAfter ? retryAfter.Delta ?? (retryAfter.Date is { } date ? Max(date - time.GetUtcNow(), TimeSpan.Zero) : null)
+            : response.StatusCode == HttpStatusCode.OK && ResponseEnvelope.Of(response).Code == Pan123ErrorCodes.FileVerifying ? FileVerifyingDelay
+            : (TimeSpan?)null);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

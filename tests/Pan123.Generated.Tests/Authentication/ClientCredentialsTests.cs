@@ -164,6 +164,91 @@ public sealed class ClientCredentialsTests
     }
 
     [Fact]
+    public async Task A_refresh_margin_larger_than_half_the_lifetime_never_makes_a_fresh_token_look_stale()
+    {
+        PlatformServices? services = null;
+        await using var platform = services = new PlatformServices(
+            (request, _) => request.RequestUri!.AbsolutePath == TokenPath ? services!.IssueToken() : PlatformServices.Detail(),
+            s => s.AddPan123Client(o => { o.ClientId = "id-1"; o.ClientSecret = "secret-1"; o.TokenRefreshMargin = TimeSpan.FromDays(60); }));
+        var files = platform.Files();
+
+        await files.GetFileDetailAsync(1);
+        platform.Clock.Advance(TimeSpan.FromDays(14));
+        await files.GetFileDetailAsync(1);
+        Assert.Single(platform.To(TokenPath));
+
+        // Past half of the 30-day lifetime the capped margin asks for a new one, once.
+        platform.Clock.Advance(TimeSpan.FromDays(2));
+        await files.GetFileDetailAsync(1);
+        await files.GetFileDetailAsync(1);
+        Assert.Equal(2, platform.To(TokenPath).Count());
+    }
+
+    [Fact]
+    public async Task A_token_that_looks_expired_on_arrival_is_used_not_fetched_per_call()
+    {
+        // The platform's clock is 40 days behind this machine's: every token it issues looks expired here.
+        await using var platform = new PlatformServices((request, _) =>
+            request.RequestUri!.AbsolutePath == TokenPath
+                ? PlatformServices.Json(MockPlatform.Envelope(0, "ok", """{"accessToken":"skewed-token","expiredAt":"2025-01-20T00:00:00+08:00"}"""))
+                : PlatformServices.Detail());
+        var files = platform.Files();
+
+        for (var i = 0; i < 5; i++)
+        {
+            await files.GetFileDetailAsync(1);
+        }
+
+        Assert.Single(platform.To(TokenPath));
+        Assert.All(platform.To(DetailPath), r => Assert.Equal("skewed-token", r.Token));
+    }
+
+    [Fact]
+    public async Task Too_many_live_tokens_gets_one_fresh_token_then_fails_saying_so_without_a_loop()
+    {
+        PlatformServices? services = null;
+        await using var platform = services = new PlatformServices((request, _) =>
+            request.RequestUri!.AbsolutePath == TokenPath ? services!.IssueToken()
+            : PlatformServices.Json(MockPlatform.Envelope(401, "tokens number has exceeded the limit")));
+        var files = platform.Files();
+
+        for (var call = 0; call < 4; call++)
+        {
+            var error = await Assert.ThrowsAsync<Pan123ApiException>(() => files.GetDownloadInfoAsync(1));
+            Assert.Equal(401, error.ErrorCode);
+            Assert.Contains("more than 3 live tokens", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(2, platform.To(TokenPath).Count());
+        Assert.Equal(5, platform.To(DownloadInfoPath).Count());
+    }
+
+    [Fact]
+    public async Task The_total_timeout_bounds_a_call_whose_401_renewal_and_second_attempt_are_slow()
+    {
+        PlatformServices? services = null;
+        await using var platform = services = new PlatformServices(
+            (request, _) =>
+            {
+                if (request.RequestUri!.AbsolutePath == TokenPath)
+                {
+                    return services!.IssueToken();
+                }
+
+                // Each attempt takes 40 s of (fake) time; the first is refused with 401.
+                services!.Clock.Advance(TimeSpan.FromSeconds(40));
+                return request.Headers.Authorization?.Parameter == "token-1" ? PlatformServices.Json(MockPlatform.Envelope(401, "access_token无效")) : PlatformServices.Detail();
+            },
+            s => s.AddPan123Client(o => { o.ClientId = "id-1"; o.ClientSecret = "secret-1"; o.TotalTimeout = TimeSpan.FromSeconds(60); o.AttemptTimeout = TimeSpan.FromMinutes(5); }));
+
+        var error = await Assert.ThrowsAsync<Polly.Timeout.TimeoutRejectedException>(() => platform.Files().GetFileDetailAsync(1).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("00:01:00", error.Message, StringComparison.Ordinal);
+
+        Assert.Equal(2, platform.To(DetailPath).Count());
+    }
+
+    [Fact]
     public async Task Client_credentials_options_are_validated()
     {
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>

@@ -36,6 +36,19 @@ public sealed class TokenCacheTests : SandboxTest
     }
 
     [Fact]
+    public async Task Six_processes_started_together_with_an_empty_cache_make_one_token_request()
+    {
+        Sandbox.Faults.ResponseDelay = TimeSpan.FromMilliseconds(200);
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => RunAsync()));
+
+        Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.ToString()));
+        Assert.Equal(1, Sandbox.TokensIssued);
+        Assert.Single(ApiRequests("/api/v1/access_token"));
+        Assert.Equal(6, ApiRequests("/api/v1/file/download_info").Count());
+    }
+
+    [Fact]
     public async Task A_corrupted_cache_file_is_replaced_not_a_crash()
     {
         Assert.Equal(0, (await RunAsync()).ExitCode);

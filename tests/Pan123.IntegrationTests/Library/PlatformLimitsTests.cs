@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Pan123.IntegrationTests.Support;
 using Pan123.Sandbox;
@@ -31,6 +32,7 @@ public sealed class PlatformLimitsTests : SandboxTest
 
         Assert.All(results, r => Assert.StartsWith(Sandbox.CdnBaseAddress.ToString(), r.Data.DownloadUrl, StringComparison.Ordinal));
         Assert.Equal(1, Sandbox.TokensIssued);
+        Assert.Equal(0, Sandbox.RateLimitedCalls);
     }
 
     [Fact]
@@ -52,11 +54,16 @@ public sealed class PlatformLimitsTests : SandboxTest
     {
         await using var services = ClientCredentials();
         var files = services.GetRequiredService<IPan123FilesClient>();
+        await files.GetFileDetailAsync(1001);
 
+        Sandbox.ClearRequests();
         Sandbox.Faults.FailNextApiCalls(2, 503);
         await files.GetFileDetailAsync(1001);
+        Assert.Equal(3, ApiRequests("/api/v1/file/detail").Count());
+        Sandbox.ClearRequests();
         Sandbox.Faults.AnswerNextApiCalls(2, 20103, path: "/api/v1/file/detail");
         await files.GetFileDetailAsync(1001);
+        Assert.Equal(3, ApiRequests("/api/v1/file/detail").Count());
         Sandbox.ClearRequests();
 
         Sandbox.Faults.AnswerNextApiCalls(5, 5113, path: "/api/v1/file/detail");
@@ -64,6 +71,56 @@ public sealed class PlatformLimitsTests : SandboxTest
 
         Assert.Equal(5113, error.ErrorCode);
         Assert.Single(ApiRequests("/api/v1/file/detail"));
+    }
+
+    [Fact]
+    public async Task A_token_request_answered_503_is_not_retried_since_it_may_have_minted_a_token()
+    {
+        await using var services = ClientCredentials();
+        Sandbox.Faults.FailNextApiCalls(1, 503);
+
+        var error = await Assert.ThrowsAsync<Pan123ProtocolException>(() => services.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001));
+
+        Assert.Equal(503, error.Status);
+        Assert.Single(ApiRequests("/api/v1/access_token"));
+    }
+
+    [Fact]
+    public async Task A_token_request_answered_429_is_retried()
+    {
+        await using var services = ClientCredentials();
+        Sandbox.Faults.AnswerNextApiCalls(1, 429, path: "/api/v1/access_token");
+
+        await services.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001);
+
+        Assert.Equal(2, ApiRequests("/api/v1/access_token").Count());
+        Assert.Equal(1, Sandbox.TokensIssued);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_to_the_token_endpoint_is_retried()
+    {
+        // A port that was just free: nothing listens there, so every connection is refused at once.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var services = new ServiceCollection();
+        services.AddPan123Client(o =>
+        {
+            o.BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+            o.ClientId = SandboxPlatform.DemoClientId;
+            o.ClientSecret = SandboxPlatform.DemoClientSecret;
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
+            o.MaxRetryAttempts = 2;
+        });
+        var logs = new Microsoft.Extensions.Logging.Testing.FakeLogCollector();
+        services.AddLogging(l => l.AddProvider(new Microsoft.Extensions.Logging.Testing.FakeLoggerProvider(logs)));
+        await using var provider = services.BuildServiceProvider();
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => provider.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001));
+
+        Assert.Equal(2, logs.GetSnapshot().Count(r => r.Message.Contains("POST /api/v1/access_token attempt", StringComparison.Ordinal) && r.Message.Contains("retrying", StringComparison.Ordinal)));
     }
 
     [Fact]

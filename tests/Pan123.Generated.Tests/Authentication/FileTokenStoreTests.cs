@@ -3,34 +3,41 @@ using Pan123.Tests.Support;
 namespace Pan123.Tests.Authentication;
 
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class FileTokenCacheTests : IDisposable
+public sealed class FileTokenStoreTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("pan123-cache-").FullName;
 
     private string CachePath => Path.Combine(_folder, "config", "pan123", "tokens.json");
 
-    private static readonly CachedAccessToken Token = new("cached-token-value", new DateTimeOffset(2025, 3, 23, 15, 48, 37, TimeSpan.FromHours(8)));
+    private static readonly CachedAccessToken Token = new("cached-token-value", new DateTimeOffset(2025, 3, 23, 15, 48, 37, TimeSpan.FromHours(8)))
+    {
+        ObtainedAt = new DateTimeOffset(2025, 2, 21, 7, 48, 37, TimeSpan.Zero),
+    };
+
+    private static ValueTask<CachedAccessToken> Store(FileTokenStore store, string key, CachedAccessToken token) =>
+        store.UpdateAsync(key, (_, _) => ValueTask.FromResult(token));
 
     [Fact]
     public async Task A_token_written_is_read_back_under_its_key_only()
     {
-        var cache = new FileTokenCache(CachePath);
+        var cache = new FileTokenStore(CachePath);
 
-        await cache.WriteAsync("key-a", Token);
+        await Store(cache, "key-a", Token);
 
         Assert.Equal(Token, await cache.ReadAsync("key-a"));
         Assert.Null(await cache.ReadAsync("key-b"));
-        Assert.Equal(Token, await new FileTokenCache(CachePath).ReadAsync("key-a"));
+        Assert.Equal(Token, await new FileTokenStore(CachePath).ReadAsync("key-a"));
     }
 
     [Fact]
     public async Task The_file_and_its_folder_are_readable_by_the_owner_only()
     {
-        await new FileTokenCache(CachePath).WriteAsync("key", Token);
+        await Store(new FileTokenStore(CachePath), "key", Token);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(CachePath));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(CachePath)!));
-        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(CachePath)!));
+        Assert.Equal(["tokens.json", "tokens.json.lock"], Directory.GetFiles(Path.GetDirectoryName(CachePath)!).Select(Path.GetFileName).Order());
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(CachePath + ".lock"));
     }
 
     [Theory]
@@ -49,23 +56,23 @@ public sealed class FileTokenCacheTests : IDisposable
             File.SetUnixFileMode(CachePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        var cache = new FileTokenCache(CachePath);
+        var cache = new FileTokenStore(CachePath);
 
         Assert.Null(await cache.ReadAsync("key"));
-        await cache.WriteAsync("key", Token);
+        await Store(cache, "key", Token);
         Assert.Equal(Token, await cache.ReadAsync("key"));
     }
 
     [Fact]
     public async Task A_file_others_can_read_is_not_trusted()
     {
-        var cache = new FileTokenCache(CachePath);
-        await cache.WriteAsync("key", Token);
+        var cache = new FileTokenStore(CachePath);
+        await Store(cache, "key", Token);
 
         File.SetUnixFileMode(CachePath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
 
         Assert.Null(await cache.ReadAsync("key"));
-        await cache.WriteAsync("key", Token);
+        await Store(cache, "key", Token);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(CachePath));
     }
 
@@ -83,7 +90,7 @@ public sealed class FileTokenCacheTests : IDisposable
             });
         });
         ClientCredentialsTokenProvider Provider() =>
-            new(platform.Auth, "id", "secret") { Cache = new FileTokenCache(CachePath), CacheScope = "https://open-api.123pan.com/" };
+            new(platform.Auth, "id", "secret") { Store = new FileTokenStore(CachePath), CacheScope = "https://open-api.123pan.com/" };
 
         Assert.Equal("shared-token", await Provider().GetAccessTokenAsync());
         Assert.Equal("shared-token", await Provider().GetAccessTokenAsync());
@@ -101,14 +108,50 @@ public sealed class FileTokenCacheTests : IDisposable
         {
             Content = new StringContent(MockPlatform.Envelope(0, "ok", $$"""{"accessToken":"token-{{Interlocked.Increment(ref issued)}}","expiredAt":"2099-01-01T00:00:00+08:00"}""")),
         }));
-        var cache = new FileTokenCache(CachePath);
-        var provider = new ClientCredentialsTokenProvider(platform.Auth, "id", "secret") { Cache = cache };
+        var cache = new FileTokenStore(CachePath);
+        var provider = new ClientCredentialsTokenProvider(platform.Auth, "id", "secret") { Store = cache };
 
         var first = await provider.GetAccessTokenAsync();
         var second = await provider.RefreshAccessTokenAsync(first);
 
         Assert.Equal(("token-1", "token-2"), (first, second));
-        Assert.Equal("token-2", await new ClientCredentialsTokenProvider(platform.Auth, "id", "secret") { Cache = cache }.GetAccessTokenAsync());
+        Assert.Equal("token-2", await new ClientCredentialsTokenProvider(platform.Auth, "id", "secret") { Store = cache }.GetAccessTokenAsync());
+    }
+
+    [Fact]
+    public async Task Updates_from_separate_stores_on_one_file_never_overlap_and_each_sees_the_last_one()
+    {
+        var inside = 0;
+        var overlapped = false;
+        var seen = new System.Collections.Concurrent.ConcurrentBag<string?>();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+            await new FileTokenStore(CachePath).UpdateAsync("key", async (current, ct) =>
+            {
+                overlapped |= Interlocked.Increment(ref inside) > 1;
+                seen.Add(current?.AccessToken);
+                await Task.Delay(20, ct);
+                Interlocked.Decrement(ref inside);
+                return new CachedAccessToken("token-" + i, Token.ExpiredAt);
+            }).AsTask().WaitAsync(TimeSpan.FromSeconds(30)))));
+
+        Assert.False(overlapped);
+        Assert.Single(seen, s => s is null);
+        Assert.Equal(8, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_store_keeps_an_entry_it_was_handed_back_without_writing()
+    {
+        var store = new FileTokenStore(CachePath);
+        await Store(store, "key", Token);
+        var written = File.GetLastWriteTimeUtc(CachePath);
+        await Task.Delay(20);
+
+        var kept = await store.UpdateAsync("key", (current, _) => ValueTask.FromResult(current!));
+
+        Assert.Equal(Token, kept);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(CachePath));
     }
 
     [Fact]

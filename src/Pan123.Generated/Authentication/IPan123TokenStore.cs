@@ -1,0 +1,48 @@
+namespace Pan123;
+
+/// <summary>
+/// Where access tokens are kept, so that everyone who shares the store (threads, processes on one
+/// machine, or, with another implementation, a fleet) makes one token request per token lifetime.
+/// The platform keeps at most 3 live tokens per client id; each new one can push older ones offline.
+/// </summary>
+/// <remarks>
+/// The one operation that writes is <see cref="UpdateAsync"/>: "fetch under a lock, re-reading
+/// first", compare-and-swap in spirit. Whoever holds the lock sees what the last holder stored and
+/// decides whether a new token is needed at all.
+/// </remarks>
+public interface IPan123TokenStore
+{
+    /// <summary>Returns the token stored under <paramref name="key"/>, or <see langword="null"/>, without taking the lock.</summary>
+    /// <param name="key">An opaque key that names the account and the platform address (no secret).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The stored token, expired or not, or <see langword="null"/>.</returns>
+    ValueTask<CachedAccessToken?> ReadAsync(string key, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the store's lock for <paramref name="key"/>, re-reads the entry, and passes it to
+    /// <paramref name="update"/>; stores what it returns unless that is the very entry it was given.
+    /// No two callers, in this process or any other that shares the store, run <paramref name="update"/>
+    /// for the same key at once.
+    /// </summary>
+    /// <param name="key">An opaque key that names the account and the platform address (no secret).</param>
+    /// <param name="update">Given the current entry (or <see langword="null"/>), returns it to keep it, or a new token.</param>
+    /// <param name="cancellationToken">Cancels the wait for the lock and the update.</param>
+    /// <returns>The entry as it stands after the update.</returns>
+    ValueTask<CachedAccessToken> UpdateAsync(string key, Func<CachedAccessToken?, CancellationToken, ValueTask<CachedAccessToken>> update, CancellationToken cancellationToken = default);
+}
+
+/// <summary>An access token and the moment the platform said it expires.</summary>
+/// <param name="AccessToken">The token.</param>
+/// <param name="ExpiredAt">The platform's <c>expiredAt</c>.</param>
+public sealed record CachedAccessToken(string AccessToken, DateTimeOffset ExpiredAt)
+{
+    /// <summary>
+    /// When the token was received, by the receiving machine's clock, or <see langword="null"/> when
+    /// unknown. Its lifetime (<see cref="ExpiredAt"/> minus this) bounds the refresh margin.
+    /// </summary>
+    public DateTimeOffset? ObtainedAt { get; init; }
+
+    /// <summary>Describes the token without it.</summary>
+    /// <returns>The expiry only.</returns>
+    public override string ToString() => $"CachedAccessToken {{ AccessToken = (hidden), ExpiredAt = {ExpiredAt:O} }}";
+}
