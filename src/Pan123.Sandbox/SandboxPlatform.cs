@@ -30,6 +30,7 @@ public sealed class SandboxPlatform : IAsyncDisposable
     private readonly ConcurrentDictionary<long, SandboxFile> _files = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<SandboxRequest> _requests = new();
+    private readonly ConcurrentDictionary<(SandboxServer Server, string Path), int> _counts = new();
     private WebApplication? _api;
     private WebApplication? _cdn;
     private readonly Lock _rateGate = new();
@@ -69,8 +70,21 @@ public sealed class SandboxPlatform : IAsyncDisposable
     /// <summary>The files the platform knows, by id.</summary>
     public IReadOnlyDictionary<long, SandboxFile> Files => _files;
 
-    /// <summary>Every request both servers received, in arrival order.</summary>
+    /// <summary>
+    /// The most recent requests both servers received, in arrival order: at most
+    /// <see cref="RequestLogCapacity"/>, so a long benchmark or a demo left running does not grow
+    /// without bound. Count calls with <see cref="RequestCount"/>, which never drops one.
+    /// </summary>
     public IReadOnlyList<SandboxRequest> Requests => [.. _requests];
+
+    /// <summary>How many requests <see cref="Requests"/> keeps; older ones are dropped. Default: 10,000.</summary>
+    public int RequestLogCapacity { get; set; } = 10_000;
+
+    /// <summary>How many requests a server received for <paramref name="path"/> since the start or the last <see cref="ClearRequests"/>; exact, whatever the log dropped.</summary>
+    /// <param name="server">The API or the CDN.</param>
+    /// <param name="path">The request path, e.g. <c>/api/v1/file/download_info</c>.</param>
+    /// <returns>The count.</returns>
+    public int RequestCount(SandboxServer server, string path) => _counts.GetValueOrDefault((server, path));
 
     /// <summary>How many tokens <c>POST /api/v1/access_token</c> has issued.</summary>
     public int TokensIssued => Volatile.Read(ref _tokensIssued);
@@ -138,8 +152,12 @@ public sealed class SandboxPlatform : IAsyncDisposable
     /// <summary>Makes every download link issued so far invalid (the CDN answers 403), as when links expire.</summary>
     public void ExpireIssuedLinks() => Links.ExpireAll();
 
-    /// <summary>Forgets the recorded requests.</summary>
-    public void ClearRequests() => _requests.Clear();
+    /// <summary>Forgets the recorded requests and resets the counts.</summary>
+    public void ClearRequests()
+    {
+        _requests.Clear();
+        _counts.Clear();
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -214,11 +232,18 @@ public sealed class SandboxPlatform : IAsyncDisposable
 
     private static Uri AddressOf(WebApplication app) => new(app.Urls.Single().TrimEnd('/') + "/");
 
-    private void Record(SandboxServer server, HttpRequest request) =>
+    private void Record(SandboxServer server, HttpRequest request)
+    {
+        var path = request.Path.Value ?? "/";
+        _counts.AddOrUpdate((server, path), 1, (_, n) => n + 1);
         _requests.Enqueue(new SandboxRequest(
             server,
             request.Method,
-            request.Path.Value ?? "/",
+            path,
             request.QueryString.Value ?? string.Empty,
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
+        while (_requests.Count > RequestLogCapacity && _requests.TryDequeue(out _))
+        {
+        }
+    }
 }

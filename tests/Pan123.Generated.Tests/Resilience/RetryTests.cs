@@ -46,10 +46,12 @@ public sealed class RetryTests
     public async Task Final_codes_are_never_retried(int code)
     {
         await using var platform = Platform(_ => PlatformServices.Json(MockPlatform.Envelope(code, "x")));
+        Exception? error = null;
 
-        var error = await Assert.ThrowsAsync<Pan123ApiException>(() => platform.Files().GetDownloadInfoAsync(1));
+        // The clock moves, so a retry (a regression) would be sent and counted instead of waiting forever.
+        await platform.RunOnClockAsync(async () => error = await Record.ExceptionAsync(() => platform.Files().GetDownloadInfoAsync(1)));
 
-        Assert.Equal(code, error.ErrorCode);
+        Assert.Equal(code, Assert.IsType<Pan123ApiException>(error).ErrorCode);
         Assert.Single(platform.Requests);
     }
 
@@ -68,16 +70,25 @@ public sealed class RetryTests
     [Fact]
     public async Task Backoff_grows_between_attempts_on_the_clock()
     {
-        await using var platform = Platform(n => n <= 3 ? PlatformServices.Json("", HttpStatusCode.ServiceUnavailable) : PlatformServices.DownloadInfo(),
-            o => o.RetryBaseDelay = TimeSpan.FromSeconds(2));
+        // With jitter one sample need not grow, so the third gap is compared with the first over many calls.
+        var firstGaps = new List<double>();
+        var thirdGaps = new List<double>();
+        for (var run = 0; run < 20; run++)
+        {
+            await using var platform = Platform(n => n <= 3 ? PlatformServices.Json("", HttpStatusCode.ServiceUnavailable) : PlatformServices.DownloadInfo(),
+                o => o.RetryBaseDelay = TimeSpan.FromSeconds(2));
 
-        await platform.RunOnClockAsync(() => platform.Files().GetDownloadInfoAsync(1), step: TimeSpan.FromMilliseconds(50));
+            await platform.RunOnClockAsync(() => platform.Files().GetDownloadInfoAsync(1), step: TimeSpan.FromMilliseconds(200));
 
-        var at = platform.Requests.Select(r => r.At).ToList();
-        Assert.Equal(4, at.Count);
-        var gaps = at.Zip(at.Skip(1), (a, b) => b - a).ToList();
-        Assert.All(gaps, gap => Assert.True(gap > TimeSpan.Zero, $"gap {gap}"));
-        Assert.True(gaps.Sum(g => g.TotalSeconds) >= 2, string.Join(", ", gaps));
+            var at = platform.Requests.Select(r => r.At).ToList();
+            Assert.Equal(4, at.Count);
+            var gaps = at.Zip(at.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+            Assert.All(gaps, gap => Assert.True(gap > 0, $"gap {gap}"));
+            firstGaps.Add(gaps[0]);
+            thirdGaps.Add(gaps[2]);
+        }
+
+        Assert.True(thirdGaps.Average() > 2 * firstGaps.Average(), $"first gaps average {firstGaps.Average():0.00} s, third {thirdGaps.Average():0.00} s");
     }
 
     [Fact]
@@ -136,14 +147,20 @@ public sealed class RetryTests
         using var cts = new CancellationTokenSource();
 
         var call = platform.Files().GetDownloadInfoAsync(1, cts.Token);
-        while (platform.Requests.IsEmpty)
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
-            await Task.Delay(1);
+            while (platform.Requests.IsEmpty)
+            {
+                await Task.Delay(1, patience.Token);
+            }
         }
 
         await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        // Past every backoff: a retry that survived the cancellation would be sent now.
+        platform.Clock.Advance(TimeSpan.FromMinutes(5));
+        await Task.Delay(50);
         Assert.Single(platform.Requests);
     }
 }

@@ -124,6 +124,25 @@ public sealed class PlatformLimitsTests : SandboxTest
     }
 
     [Fact]
+    public async Task The_sandbox_keeps_a_bounded_log_and_exact_counts()
+    {
+        Sandbox.RequestLogCapacity = 10;
+        var services = new ServiceCollection();
+        services.AddPan123Client(o => { o.BaseAddress = Sandbox.ApiBaseAddress; o.AccessToken = SandboxPlatform.DemoAccessToken; });
+        await using var provider = services.BuildServiceProvider();
+        var files = provider.GetRequiredService<IPan123FilesClient>();
+
+        for (var i = 0; i < 25; i++)
+        {
+            await files.GetFileDetailAsync(1001);
+        }
+
+        Assert.Equal(10, Sandbox.Requests.Count);
+        Assert.Equal(25, Sandbox.RequestCount(SandboxServer.Api, "/api/v1/file/detail"));
+        Assert.Equal(0, Sandbox.RequestCount(SandboxServer.Api, "/api/v1/file/download_info"));
+    }
+
+    [Fact]
     public async Task A_revoked_token_is_refreshed_once()
     {
         await using var services = ClientCredentials();

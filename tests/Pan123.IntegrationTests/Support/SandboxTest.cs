@@ -7,6 +7,8 @@ namespace Pan123.IntegrationTests.Support;
 /// <summary>A fresh sandbox per test, a temporary folder, and the library wired to both through AddPan123Client.</summary>
 public abstract class SandboxTest : IAsyncLifetime
 {
+    private readonly List<ServiceProvider> _providers = [];
+
     public SandboxPlatform Sandbox { get; private set; } = null!;
 
     public string Folder { get; } = Directory.CreateTempSubdirectory("pan123-it-").FullName;
@@ -15,6 +17,11 @@ public abstract class SandboxTest : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+
         await Sandbox.DisposeAsync();
         Directory.Delete(Folder, recursive: true);
     }
@@ -34,7 +41,9 @@ public abstract class SandboxTest : IAsyncLifetime
             o.RetryDelay = TimeSpan.FromMilliseconds(10);
             download?.Invoke(o);
         });
-        return services.BuildServiceProvider();
+        var provider = services.BuildServiceProvider();
+        _providers.Add(provider);
+        return provider;
     }
 
     public Pan123Downloader Downloader(Action<Pan123DownloadOptions>? download = null) =>
