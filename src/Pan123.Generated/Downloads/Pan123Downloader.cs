@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 namespace Pan123;
 
 /// <summary>
-/// Downloads a file: reads file/detail (size and MD5) and download_info (the CDN link) side by
-/// side, then streams the bytes from the CDN with a bounded buffer, resuming after drops, and
-/// verifies them.
+/// Downloads a file: reads file/detail (size and MD5), asks download_info for a CDN link only once
+/// a transfer is certain (each link spends download quota), then streams the bytes from the CDN
+/// with a bounded buffer, resuming after drops, and verifies them.
 /// A file download writes <c>&lt;destination&gt;.part</c> and renames it only once verified.
 /// </summary>
 /// <remarks>
