@@ -49,6 +49,9 @@ tool_listing=$(unzip -Z1 "$tool")
 tool_nuspec=$(unzip -p "$tool" Pan123.Cli.nuspec)
 grep -qx 'tools/net10.0/any/pan123.dll' <<<"$tool_listing" || fail "the tool package lacks pan123.dll"
 grep -q '<packageType name="DotnetTool"' <<<"$tool_nuspec" || fail "Pan123.Cli is not a .NET tool package"
+grep -qx 'tools/net10.0/any/sandbox/pan123-sandbox.dll' <<<"$tool_listing" || fail "the tool package lacks the sandbox program"
+tool_runtime=$(unzip -p "$tool" tools/net10.0/any/pan123.runtimeconfig.json)
+! grep -q 'Microsoft.AspNetCore.App' <<<"$tool_runtime" || fail "pan123 asks for ASP.NET Core: $tool_runtime"
 
 step "installing the pan123 tool from the feed"
 dotnet tool install --tool-path "$work/tools" --add-source "$feed" --version "$version" Pan123.Cli >/dev/null
@@ -118,5 +121,25 @@ step "running the installed tool: pan123 download 14749954 --sandbox"
 (cd "$work" && "$pan123" download 14749954 --sandbox -o demo.bin >"$work/download.out") || fail "pan123 download exited $?"
 [ "$(cat "$work/download.out")" = "$work/demo.bin" ] || fail "pan123 printed $(cat "$work/download.out")"
 [ "$(stat -c %s "$work/demo.bin")" = 8388608 ] || fail "demo.bin has the wrong size"
+
+step "running the installed tool with the base .NET runtime only (no ASP.NET Core)"
+# A .NET root with the host and Microsoft.NETCore.App alone, as in the dotnet/runtime container image.
+# Copies, not links: the host resolves links and would find the full installation behind them.
+dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
+base="$work/base-dotnet"
+mkdir -p "$base/shared"
+cp -r "$dotnet_root/host" "$base/host"
+cp -r "$dotnet_root/shared/Microsoft.NETCore.App" "$base/shared/Microsoft.NETCore.App"
+cp "$dotnet_root/dotnet" "$base/dotnet"
+[ ! -e "$base/shared/Microsoft.AspNetCore.App" ] || fail "the base-only root has ASP.NET Core"
+base_url=$(DOTNET_ROOT="$base" "$pan123" download-info 14749954) || fail "pan123 download-info did not run on the base runtime"
+grep -q '^http://127\.0\.0\.1:[0-9]*/123-61/' <<<"$base_url" || fail "unexpected download-info output on the base runtime: $base_url"
+set +e
+base_sandbox=$(cd "$work" && DOTNET_ROOT="$base" "$pan123" download 14749954 --sandbox -o base.bin 2>&1)
+base_status=$?
+set -e
+[ "$base_status" = 2 ] || fail "pan123 --sandbox on the base runtime exited $base_status: $base_sandbox"
+grep -q 'ASP.NET Core' <<<"$base_sandbox" || fail "pan123 --sandbox on the base runtime did not say what is missing: $base_sandbox"
+step "base runtime: download-info ran; --sandbox said: $base_sandbox"
 
 echo "consumer check passed"

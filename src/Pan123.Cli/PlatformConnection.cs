@@ -5,7 +5,7 @@ namespace Pan123.Cli;
 
 /// <summary>
 /// The services one command runs with: the library registered with AddPan123Client against the
-/// platform, or against an embedded sandbox started on loopback for <c>--sandbox</c>.
+/// platform, or against the sandbox, started as a child process on loopback, for <c>--sandbox</c>.
 /// </summary>
 internal sealed class PlatformConnection : IAsyncDisposable
 {
@@ -25,8 +25,14 @@ internal sealed class PlatformConnection : IAsyncDisposable
         Action<Pan123ClientOptions> credentials;
         if (settings.UseSandbox)
         {
-            var started = await EmbeddedSandbox.StartAsync(cancellationToken).ConfigureAwait(false);
-            (sandbox, credentials) = (started, options => EmbeddedSandbox.Configure(started, options));
+            // Through the real token flow with the demo account; its tokens die with it, so none is cached.
+            var started = await SandboxProcess.StartAsync(cancellationToken).ConfigureAwait(false);
+            (sandbox, credentials) = (started, options =>
+            {
+                options.BaseAddress = started.BaseAddress;
+                options.ClientId = started.ClientId;
+                options.ClientSecret = started.ClientSecret;
+            });
         }
         else
         {

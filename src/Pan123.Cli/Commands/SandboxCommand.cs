@@ -3,9 +3,9 @@ using System.CommandLine;
 namespace Pan123.Cli.Commands;
 
 /// <summary>
-/// <c>pan123 sandbox</c>: runs the sandbox platform in the foreground, so other programs (a consumer
-/// of the library, curl, a second pan123) can talk to it. Prints its addresses and demo credentials,
-/// then serves until Ctrl+C or until standard input closes.
+/// <c>pan123 sandbox</c>: runs the sandbox platform (a child process, see <see cref="SandboxProcess"/>)
+/// in the foreground, so other programs (a consumer of the library, curl, a second pan123) can talk to
+/// it. Prints its addresses and demo credentials, then serves until Ctrl+C or until standard input closes.
 /// </summary>
 internal static class SandboxCommand
 {
@@ -15,8 +15,19 @@ internal static class SandboxCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
-            await using var sandbox = await EmbeddedSandbox.StartAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var line in EmbeddedSandbox.Describe(sandbox))
+            SandboxProcess sandbox;
+            try
+            {
+                sandbox = await SandboxProcess.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (UsageException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync("pan123: error: " + e.Message).ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            await using var _ = sandbox.ConfigureAwait(false);
+            foreach (var line in sandbox.Lines)
             {
                 await output.WriteLineAsync(line).ConfigureAwait(false);
             }

@@ -286,6 +286,62 @@ public sealed class CliTests : SandboxTest
     }
 
     [Fact]
+    public void The_tool_needs_the_base_runtime_only_and_carries_the_sandbox_beside_it()
+    {
+        var folder = Path.GetDirectoryName(CliProcess.CliDll)!;
+        var config = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Path.Combine(folder, "pan123.runtimeconfig.json")));
+
+        var frameworks = config["runtimeOptions"]!["frameworks"]?.Select(f => (string?)f["name"]) ?? [(string?)config["runtimeOptions"]!["framework"]!["name"]];
+        Assert.Equal(["Microsoft.NETCore.App"], frameworks);
+        Assert.False(File.Exists(Path.Combine(folder, "Pan123.Sandbox.dll")), "pan123 must not load the sandbox itself");
+        Assert.True(File.Exists(Path.Combine(folder, "sandbox", "pan123-sandbox.dll")));
+    }
+
+    [Fact]
+    public async Task Pan123_sandbox_serves_other_programs_until_its_input_closes()
+    {
+        using var sandbox = CliProcess.Start(Folder, new Dictionary<string, string?>(), "sandbox");
+        var settings = new Dictionary<string, string?>();
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            while (await sandbox.StandardOutput.ReadLineAsync(patience.Token) is { } line && !line.StartsWith('#'))
+            {
+                var pair = line.Split('=', 2);
+                settings[pair[0]] = pair[1];
+            }
+        }
+
+        var info = await CliProcess.RunAsync(Folder, settings, "download-info", "14749954");
+        Assert.True(info.ExitCode == 0, info.ToString());
+        Assert.StartsWith("http://127.0.0.1:", info.Stdout, StringComparison.Ordinal);
+
+        sandbox.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await sandbox.WaitForExitAsync(timeout.Token);
+        Assert.Equal(0, sandbox.ExitCode);
+        var after = await CliProcess.RunAsync(Folder, settings, "download-info", "14749954");
+        Assert.True(after.ExitCode == 3, "the sandbox still answers after pan123 sandbox ended: " + after);
+    }
+
+    [Fact]
+    public async Task Without_its_sandbox_folder_the_tool_says_how_to_get_one_and_runs_everything_else()
+    {
+        var copy = PathOf("tool");
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(CliProcess.CliDll)!))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        var sandbox = await CliProcess.RunProgramAsync("dotnet", Folder, Environment, "exec", Path.Combine(copy, "pan123.dll"), "download-info", "14749954", "--sandbox");
+        var platform = await CliProcess.RunProgramAsync("dotnet", Folder, Environment, "exec", Path.Combine(copy, "pan123.dll"), "download-info", "14749954");
+
+        Assert.True(sandbox.ExitCode == 2, sandbox.ToString());
+        Assert.Contains("no sandbox", sandbox.Stderr, StringComparison.Ordinal);
+        Assert.True(platform.ExitCode == 0, platform.ToString());
+    }
+
+    [Fact]
     public async Task On_a_terminal_a_progress_bar_goes_to_stderr_and_the_path_keeps_its_own_line()
     {
         // util-linux's script(1) gives the process a pseudo-terminal, as an interactive shell would.
