@@ -249,6 +249,24 @@ public sealed class ClientCredentialsTests
     }
 
     [Fact]
+    public async Task Each_token_request_takes_a_fresh_auth_client_instead_of_pinning_one()
+    {
+        using var platform = new MockPlatform();
+        var issued = 0;
+        platform.Handler.Fallback.Respond((HttpRequestMessage _) => Task.FromResult(PlatformServices.Json(
+            MockPlatform.Envelope(0, "ok", $$"""{"accessToken":"token-{{Interlocked.Increment(ref issued)}}","expiredAt":"2099-01-01T00:00:00+08:00"}"""))));
+        var clients = 0;
+        using var provider = new ClientCredentialsTokenProvider(() => { clients++; return platform.Auth; }, "id", "secret");
+
+        var first = await provider.GetAccessTokenAsync();
+        Assert.Equal(first, await provider.GetAccessTokenAsync());
+        Assert.Equal(1, clients);
+
+        await provider.RefreshAccessTokenAsync(first);
+        Assert.Equal(2, clients);
+    }
+
+    [Fact]
     public async Task Client_credentials_options_are_validated()
     {
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
