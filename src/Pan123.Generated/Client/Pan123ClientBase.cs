@@ -83,7 +83,9 @@ public abstract class Pan123ClientBase
 
         try
         {
-            return Read<T>(response, status, owned is { } read ? read.Span : ((EnvelopeContent)response.Content).Span);
+            return owned is { } read
+                ? Read<T>(response, status, read.Span, parsed: null)
+                : Read<T>(response, status, ((EnvelopeContent)response.Content).Span, ((EnvelopeContent)response.Content).Status);
         }
         finally
         {
@@ -91,7 +93,8 @@ public abstract class Pan123ClientBase
         }
     }
 
-    private static T Read<T>(HttpResponseMessage response, int status, ReadOnlySpan<byte> body)
+    // parsed: the envelope as the reading handler already parsed it, so the error path does not parse it again.
+    private static T Read<T>(HttpResponseMessage response, int status, ReadOnlySpan<byte> body, EnvelopeStatus? parsed)
         where T : Envelope
     {
         JsonException? mismatch = null;
@@ -115,7 +118,7 @@ public abstract class Pan123ClientBase
         // Nothing the server sends back may carry the token into an exception: a server that echoes
         // it (in its message, or in a field Newtonsoft then quotes) gets it replaced by ***.
         var token = response.RequestMessage?.Headers.Authorization?.Parameter;
-        var envelope = EnvelopeStatus.Read(body);
+        var envelope = parsed ?? EnvelopeStatus.Read(body);
         if (envelope.IsEnvelope && envelope.Code != Pan123ErrorCodes.Ok)
         {
             var message = envelope.Message is null ? null : Redact(envelope.Message, token);
