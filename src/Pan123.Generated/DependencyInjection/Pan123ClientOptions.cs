@@ -34,13 +34,15 @@ public sealed class Pan123ClientOptions
     /// <summary>
     /// Client-side request rates per operation, keyed by the contract's operation id
     /// (<c>GetDownloadInfo</c>, <c>GetAccessToken</c>), per registered client (so per account).
-    /// Defaults from the platform's documented limits: GetDownloadInfo 5/s, GetAccessToken 8/s. Set a
+    /// Defaults from the platform's documented limits: GetDownloadInfo 5/s, GetAccessToken 8/s, and
+    /// GetFileList 5/s (the platform's tables say 15, or 5 free / 10 VIP: the lower figure). Set a
     /// value to 0 or remove it for no limit.
     /// </summary>
     public IDictionary<string, int> RequestsPerSecond { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
     {
         ["GetDownloadInfo"] = 5,
         ["GetAccessToken"] = 8,
+        ["GetFileList"] = 5,
     };
 
     /// <summary>How many times a transient failure (HTTP 408/429/5xx, a connection error, a timeout, body code 429 or 20103) is retried. Default: 3.</summary>

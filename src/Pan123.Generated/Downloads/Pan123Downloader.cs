@@ -226,7 +226,7 @@ public class Pan123Downloader
 
     private async Task<FileDetail> GetFileAsync(long fileId, CancellationToken cancellationToken)
     {
-        var detail = (await _files.GetFileDetailAsync(fileId, cancellationToken).ConfigureAwait(false)).Data;
+        var detail = (await _files.GetFileDetailAsync(fileId, cancellationToken: cancellationToken).ConfigureAwait(false)).Data;
         if (detail.Type != 0)
         {
             throw new Pan123DownloadException(fileId, DownloadFailure.NotAFile, $"'{detail.Filename}' is a folder, not a file.");
@@ -237,7 +237,7 @@ public class Pan123Downloader
 
     private async Task<Uri> GetLinkAsync(long fileId, CancellationToken cancellationToken)
     {
-        var url = (await _files.GetDownloadInfoAsync(fileId, cancellationToken).ConfigureAwait(false)).Data.DownloadUrl;
+        var url = (await _files.GetDownloadInfoAsync(fileId, cancellationToken: cancellationToken).ConfigureAwait(false)).Data.DownloadUrl;
         if (!Uri.TryCreate(url, UriKind.Absolute, out var link) || (link.Scheme != Uri.UriSchemeHttps && link.Scheme != Uri.UriSchemeHttp))
         {
             throw new Pan123DownloadException(fileId, DownloadFailure.TransferFailed, "download_info returned a link that is not an http(s) URL.");

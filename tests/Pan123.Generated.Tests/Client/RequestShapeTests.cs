@@ -100,6 +100,30 @@ public sealed class RequestShapeTests : IDisposable
         Assert.Empty(_platform.Requests);
     }
 
+    [Fact]
+    public async Task Optional_query_parameters_are_sent_when_set_and_absent_when_not()
+    {
+        _platform.RespondWith(MockPlatform.Envelope(0, "ok", """{"lastFileId":-1,"fileList":[]}"""));
+
+        await _platform.Files.GetFileListAsync(0, 100);
+        await _platform.Files.GetFileListAsync(14749926, 50, lastFileId: 14749954, searchData: "年报 2025&x", searchMode: 1);
+
+        Assert.Equal("?parentFileId=0&limit=100", _platform.Requests[0].RequestUri!.Query);
+        Assert.Equal("?parentFileId=14749926&limit=50&lastFileId=14749954&searchData=%E5%B9%B4%E6%8A%A5%202025%26x&searchMode=1", _platform.Requests[1].RequestUri!.Query);
+    }
+
+    [Theory]
+    [InlineData(-1, 100, 0)]
+    [InlineData(0, 0, 0)]
+    [InlineData(0, 101, 0)]
+    [InlineData(0, 100, 2)]
+    public async Task File_list_arguments_outside_the_contract_are_refused_before_any_request(long parentFileId, int limit, int searchMode)
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _platform.Files.GetFileListAsync(parentFileId, limit, searchMode: searchMode));
+
+        Assert.Empty(_platform.Requests);
+    }
+
     internal const string DetailJson = """
         {"fileID":14749954,"filename":"Keyshot_win64_2024.exe","type":0,"size":1163176272,
          "etag":"ab6dd0cfca2da20f84f55d2ed73a8c3d","status":2,"parentFileID":14749926,

@@ -23,7 +23,7 @@ public sealed class ContractTests
         var operations = ContractDocument.Operations(document).ToList();
 
         Assert.Equal(
-            ["GET /api/v1/file/detail", "GET /api/v1/file/download_info", "POST /api/v1/access_token"],
+            ["GET /api/v1/file/detail", "GET /api/v1/file/download_info", "GET /api/v2/file/list", "POST /api/v1/access_token"],
             operations.Select(o => $"{o.Method.ToString().ToUpperInvariant()} {o.Path}").Order(StringComparer.Ordinal));
         foreach (var (path, _, operation) in operations)
         {
@@ -34,7 +34,7 @@ public sealed class ContractTests
         }
 
         Assert.Equal(
-            ["GetAccessToken", "GetDownloadInfo", "GetFileDetail"],
+            ["GetAccessToken", "GetDownloadInfo", "GetFileDetail", "GetFileList"],
             operations.Select(o => o.Operation.OperationId).Order(StringComparer.Ordinal));
     }
 
@@ -121,24 +121,34 @@ public sealed class ContractTests
                 Assert.Equal(path, sent.RequestUri!.AbsolutePath);
                 foreach (var parameter in operation.Parameters.Where(p => p.In == ParameterLocation.Query))
                 {
-                    Assert.Contains($"{parameter.Name}={((OpenApiLong)parameter.Example).Value}", sent.RequestUri.Query, StringComparison.Ordinal);
+                    Assert.Contains($"{parameter.Name}={Uri.EscapeDataString(ExampleText(parameter))}", sent.RequestUri.Query, StringComparison.Ordinal);
                 }
 
                 checkedExamples++;
             }
         }
 
-        Assert.True(checkedExamples >= 6, $"only {checkedExamples} examples were found");
+        Assert.True(checkedExamples >= 8, $"only {checkedExamples} examples were found");
     }
 
-    // The operation called with its parameters' documented examples.
+    private static string ExampleText(OpenApiParameter parameter) => parameter.Example switch
+    {
+        OpenApiLong value => value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        OpenApiInteger value => value.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        OpenApiString value => value.Value,
+        var other => throw new InvalidOperationException($"{parameter.Name}: example of type {other?.GetType().Name}"),
+    };
+
+    // The operation called with its parameters' documented examples, optional ones included.
     private static Task Call(Support.MockPlatform platform, OpenApiOperation operation)
     {
-        long Example(string name) => ((OpenApiLong)operation.Parameters.Single(p => p.Name == name).Example).Value;
+        string Text(string name) => ExampleText(operation.Parameters.Single(p => p.Name == name));
+        long Example(string name) => long.Parse(Text(name), System.Globalization.CultureInfo.InvariantCulture);
         return operation.OperationId switch
         {
             "GetDownloadInfo" => platform.Files.GetDownloadInfoAsync(Example("fileId")),
             "GetFileDetail" => platform.Files.GetFileDetailAsync(Example("fileID")),
+            "GetFileList" => platform.Files.GetFileListAsync(Example("parentFileId"), (int)Example("limit"), Example("lastFileId"), Text("searchData"), (int)Example("searchMode")),
             "GetAccessToken" => platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientID = "id", ClientSecret = "secret" }),
             var other => throw new InvalidOperationException($"Add {other} here: the test calls each operation of the contract."),
         };
