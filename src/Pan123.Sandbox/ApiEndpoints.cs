@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Pan123.Sandbox;
 
-/// <summary>The platform API: its three endpoints, the envelope, header checks and the API faults.</summary>
+/// <summary>The platform API: its endpoints (access_token, download_info, file/detail, file/list v2), the envelope, header checks and the API faults.</summary>
 internal static class ApiEndpoints
 {
     private static readonly JsonSerializerOptions Json = new()
@@ -92,7 +92,18 @@ internal static class ApiEndpoints
             }
             else if (await FindFileAsync(context, platform, "fileId").ConfigureAwait(false) is { } file)
             {
-                await WriteAsync(context, 0, "ok", new JsonObject { ["downloadUrl"] = platform.Links.Create(file).AbsoluteUri }).ConfigureAwait(false);
+                if (file.Status > 100)
+                {
+                    await WriteErrorAsync(context, 1, "文件已被审核屏蔽，无法下载").ConfigureAwait(false);
+                }
+                else if (!platform.TrySpendQuota(file))
+                {
+                    await WriteErrorAsync(context, 5113, "本月免费流量不足，请开通会员").ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteAsync(context, 0, "ok", new JsonObject { ["downloadUrl"] = platform.Links.Create(file).AbsoluteUri }).ConfigureAwait(false);
+                }
             }
         });
 
@@ -108,22 +119,90 @@ internal static class ApiEndpoints
                     ["type"] = file.Type,
                     ["size"] = file.Size,
                     ["etag"] = file.Type == 0 ? file.Md5 : string.Empty,
-                    ["status"] = 2,
+                    ["status"] = file.Status,
                     ["parentFileID"] = file.ParentFileId,
                     ["createAt"] = createAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    ["trashed"] = 0,
+                    ["trashed"] = file.Trashed ? 1 : 0,
+                }).ConfigureAwait(false);
+            }
+        });
+
+        // Paged by id: a page holds the entries after lastFileId, at most limit of them; the answer's
+        // lastFileId is the cursor of the next page, or -1 after the last one.
+        app.MapGet("/api/v2/file/list", async context =>
+        {
+            var query = context.Request.Query;
+            if (!platform.TryTakeFileListPermit())
+            {
+                await WriteErrorAsync(context, 429, null).ConfigureAwait(false);
+            }
+            else if (!await AuthorizedAsync(context, platform).ConfigureAwait(false))
+            {
+                return;
+            }
+            else if (!long.TryParse(query["parentFileId"], NumberStyles.None, CultureInfo.InvariantCulture, out var parent)
+                || !int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 or > 100)
+            {
+                await WriteErrorAsync(context, 1, "参数错误 (parentFileId and limit 1-100 are required)").ConfigureAwait(false);
+            }
+            else
+            {
+                var after = long.TryParse(query["lastFileId"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var cursor) ? cursor : 0;
+                var search = query["searchData"].ToString();
+                var entries = platform.Children(parent, search.Length == 0 ? null : search, query["searchMode"] == "1")
+                    .Where(f => f.FileId > after)
+                    .Take(limit + 1)
+                    .ToList();
+                var page = entries.Take(limit).ToList();
+                var list = new JsonArray();
+                foreach (var file in page)
+                {
+                    list.Add(new JsonObject
+                    {
+                        ["fileId"] = file.FileId,
+                        ["filename"] = file.Filename,
+                        ["parentFileId"] = file.ParentFileId,
+                        ["type"] = file.Type,
+                        ["etag"] = file.Type == 0 ? file.Md5 : string.Empty,
+                        ["size"] = file.Size,
+                        ["category"] = 0,
+                        ["status"] = file.Status,
+                        ["punishFlag"] = 0,
+                        ["s3KeyFlag"] = $"{file.FileId}-0",
+                        ["storageNode"] = "m0",
+                        ["trashed"] = file.Trashed ? 1 : 0,
+                        ["createAt"] = "2025-02-28 09:25:54",
+                        ["updateAt"] = "2025-02-28 09:26:10",
+                    });
+                }
+
+                await WriteAsync(context, 0, "ok", new JsonObject
+                {
+                    ["lastFileId"] = entries.Count > limit ? page[^1].FileId : -1,
+                    ["fileList"] = list,
                 }).ConfigureAwait(false);
             }
         });
     }
 
+    // Answers 401 for a missing or bad token, as the platform does.
+    private static async Task<bool> AuthorizedAsync(HttpContext context, SandboxPlatform platform)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.Ordinal) && platform.IsValidToken(authorization["Bearer ".Length..]))
+        {
+            return true;
+        }
+
+        await WriteErrorAsync(context, 401, null).ConfigureAwait(false);
+        return false;
+    }
+
     // Authorisation and the file lookup, answered as the platform does: 401 for a bad token, 5066 for an unknown id.
     private static async Task<SandboxFile?> FindFileAsync(HttpContext context, SandboxPlatform platform, string queryName)
     {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || !platform.IsValidToken(authorization["Bearer ".Length..]))
+        if (!await AuthorizedAsync(context, platform).ConfigureAwait(false))
         {
-            await WriteErrorAsync(context, 401, null).ConfigureAwait(false);
             return null;
         }
 

@@ -34,6 +34,12 @@ public sealed class SandboxFile
     /// <summary>The id of the folder that holds it.</summary>
     public long ParentFileId { get; }
 
+    /// <summary>Whether it is in the trash (the list still reports it, with <c>trashed</c> 1).</summary>
+    public bool Trashed { get; set; }
+
+    /// <summary>The review status; above 100 means blocked by review (its links are refused). Default 2.</summary>
+    public int Status { get; set; } = 2;
+
     /// <summary>MD5 of the content as lowercase hex, computed on first use (file/detail's <c>etag</c>).</summary>
     public string Md5 => _md5.Value;
 

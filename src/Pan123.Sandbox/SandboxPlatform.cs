@@ -33,22 +33,29 @@ public sealed class SandboxPlatform : IAsyncDisposable
     private readonly ConcurrentDictionary<(SandboxServer Server, string Path), int> _counts = new();
     private WebApplication? _api;
     private WebApplication? _cdn;
-    private readonly Lock _rateGate = new();
+    private readonly RateWindow _downloadInfoRate;
+    private readonly RateWindow _fileListRate;
+    private readonly Lock _quotaGate = new();
     private int _tokensIssued;
     private int _rateLimited;
-    private long _rateWindow;
-    private int _rateWindowCount;
+    private long _linkBytes;
 
     private SandboxPlatform(TimeProvider timeProvider)
     {
         TimeProvider = timeProvider;
         Links = new DownloadLinks(this);
+        (_downloadInfoRate, _fileListRate) = (new RateWindow(timeProvider), new RateWindow(timeProvider));
         _tokens[DemoAccessToken] = DateTimeOffset.MaxValue;
+        AddFile(14749926, "Keyshot", 0, type: 1);
         AddFile(DemoFileId, "Keyshot_win64_2024.exe", 8 * 1024 * 1024, parentFileId: 14749926);
         AddFile(1001, "hello.txt", 1_000);
         AddFile(1002, "empty.bin", 0);
         AddFile(1003, "Documents", 0, type: 1);
+        SeedDemoTree();
     }
+
+    /// <summary>The id of the demo folder <c>/demo</c>, a small tree for <c>pan123 download /demo -r --sandbox</c>.</summary>
+    public const long DemoFolderId = 2000;
 
     /// <summary>The API's address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri ApiBaseAddress { get; private set; } = null!;
@@ -95,8 +102,21 @@ public sealed class SandboxPlatform : IAsyncDisposable
     /// </summary>
     public int? DownloadInfoRequestsPerSecond { get; set; }
 
-    /// <summary>How many calls the sandbox answered with code 429 because of <see cref="DownloadInfoRequestsPerSecond"/>.</summary>
+    /// <summary>When set, file/list answers code 429 to calls beyond this many in one second, like <see cref="DownloadInfoRequestsPerSecond"/>.</summary>
+    public int? FileListRequestsPerSecond { get; set; }
+
+    /// <summary>How many calls the sandbox answered with code 429 because of <see cref="DownloadInfoRequestsPerSecond"/> or <see cref="FileListRequestsPerSecond"/>.</summary>
     public int RateLimitedCalls => Volatile.Read(ref _rateLimited);
+
+    /// <summary>
+    /// The monthly download quota in bytes, or <see langword="null"/> for none (the default). Each
+    /// download_info link spends its file's size; a link for a file larger than what is left is
+    /// refused with code 5113, as the platform does.
+    /// </summary>
+    public long? DownloadQuotaBytes { get; set; }
+
+    /// <summary>The bytes of every download_info link handed out so far.</summary>
+    public long LinkBytes => Interlocked.Read(ref _linkBytes);
 
     /// <summary>How long an issued token lives; the platform's is 30 days.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromDays(30);
@@ -180,29 +200,60 @@ public sealed class SandboxPlatform : IAsyncDisposable
         return token;
     }
 
-    internal bool TryTakeDownloadInfoPermit()
+    internal bool TryTakeDownloadInfoPermit() => Counted(_downloadInfoRate.TryTake(DownloadInfoRequestsPerSecond));
+
+    internal bool TryTakeFileListPermit() => Counted(_fileListRate.TryTake(FileListRequestsPerSecond));
+
+    /// <summary>Spends <paramref name="file"/>'s size of the quota; false (code 5113) when less than that is left.</summary>
+    internal bool TrySpendQuota(SandboxFile file)
     {
-        if (DownloadInfoRequestsPerSecond is not { } limit)
+        lock (_quotaGate)
         {
+            if (DownloadQuotaBytes is { } quota && LinkBytes + file.Size > quota)
+            {
+                return false;
+            }
+
+            Interlocked.Add(ref _linkBytes, file.Size);
             return true;
         }
+    }
 
-        var second = TimeProvider.GetUtcNow().ToUnixTimeSeconds();
-        lock (_rateGate)
+    /// <summary>The entries of a folder (or, with <paramref name="search"/>, of the whole drive), in id order.</summary>
+    internal IEnumerable<SandboxFile> Children(long parentFileId, string? search, bool exact) =>
+        _files.Values
+            .Where(f => search is null
+                ? f.ParentFileId == parentFileId
+                : exact ? f.Filename == search : f.Filename.Contains(search, StringComparison.Ordinal))
+            .OrderBy(f => f.FileId);
+
+    /// <summary>Adds a folder.</summary>
+    /// <param name="fileId">The id, positive.</param>
+    /// <param name="name">The folder's name.</param>
+    /// <param name="parentFileId">The id of the holding folder; 0 is the root.</param>
+    /// <returns>The folder.</returns>
+    public SandboxFile AddFolder(long fileId, string name, long parentFileId = 0) => AddFile(fileId, name, 0, type: 1, parentFileId: parentFileId);
+
+    private bool Counted(bool permitted)
+    {
+        if (!permitted)
         {
-            if (second != _rateWindow)
-            {
-                (_rateWindow, _rateWindowCount) = (second, 0);
-            }
-
-            if (++_rateWindowCount <= limit)
-            {
-                return true;
-            }
+            Interlocked.Increment(ref _rateLimited);
         }
 
-        Interlocked.Increment(ref _rateLimited);
-        return false;
+        return permitted;
+    }
+
+    // /demo: a few small files, a subfolder, and one trashed entry that a mirror skips.
+    private void SeedDemoTree()
+    {
+        AddFolder(DemoFolderId, "demo");
+        AddFile(2001, "readme.txt", 1_200, parentFileId: DemoFolderId);
+        AddFile(2002, "data.bin", 3 * 1024 * 1024 + 7, parentFileId: DemoFolderId);
+        AddFolder(2003, "photos", DemoFolderId);
+        AddFile(2004, "a.jpg", 150_000, parentFileId: 2003);
+        AddFile(2005, "b.jpg", 170_000, parentFileId: 2003);
+        AddFile(2006, "old.txt", 500, parentFileId: DemoFolderId).Trashed = true;
     }
 
     internal bool IsValidToken(string token) =>

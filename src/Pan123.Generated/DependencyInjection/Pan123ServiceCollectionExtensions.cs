@@ -23,7 +23,7 @@ public static class Pan123ServiceCollectionExtensions
 
     /// <summary>
     /// Registers the default 123pan client: <see cref="IPan123FilesClient"/>, <see cref="IPan123AuthClient"/>,
-    /// <see cref="IPan123TokenProvider"/> and <see cref="Pan123Downloader"/>, with options validated at start-up,
+    /// <see cref="IPan123TokenProvider"/>, <see cref="Pan123Downloader"/> and <see cref="Pan123BatchDownloader"/>, with options validated at start-up,
     /// retries, per-operation rate limits and a token refresh on code 401.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -78,8 +78,12 @@ public static class Pan123ServiceCollectionExtensions
             sp.GetRequiredService<IOptions<Pan123DownloadOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
 
+        services.AddKeyedTransient(name, (sp, _) => new Pan123BatchDownloader(
+            sp.GetRequiredKeyedService<IPan123FilesClient>(name), sp.GetRequiredKeyedService<Pan123Downloader>(name)));
+
         if (isDefault)
         {
+            services.AddTransient(sp => sp.GetRequiredKeyedService<Pan123BatchDownloader>(name));
             services.AddTransient(sp => sp.GetRequiredKeyedService<IPan123FilesClient>(name));
             services.AddTransient(sp => sp.GetRequiredKeyedService<IPan123AuthClient>(name));
             services.AddTransient(sp => sp.GetRequiredKeyedService<Pan123Downloader>(name));

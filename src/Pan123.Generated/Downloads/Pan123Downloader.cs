@@ -65,6 +65,17 @@ public class Pan123Downloader
         var destination = CheckDestination(destinationPath);
 
         var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
+        return await DownloadFileAsync(detail, destination, progress, linkStop: CancellationToken.None, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Downloads a file whose size and MD5 are known already (from a folder listing: no file/detail
+    /// call) to a checked destination. <paramref name="linkStop"/> cancels only the link requests (a
+    /// batch stops asking for links once the quota is gone), not a transfer under way.
+    /// </summary>
+    internal async Task<DownloadResult> DownloadFileAsync(RemoteFile detail, string destination, IProgress<DownloadProgress>? progress, CancellationToken linkStop, CancellationToken cancellationToken)
+    {
+        var fileId = detail.FileId;
         if (await CheckExistingAsync(fileId, destination, detail, cancellationToken).ConfigureAwait(false) is { } already)
         {
             return already;
@@ -81,7 +92,7 @@ public class Pan123Downloader
                 md5?.GetHashAndReset();
             }
 
-            var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, new CdnLinks(ct => GetLinkAsync(fileId, ct)))
+            var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop)))
             {
                 ValidatorChanged = part.SaveNoteAsync,
                 RestartTarget = RestartAsync,
@@ -153,7 +164,7 @@ public class Pan123Downloader
         var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
         using var md5 = _options.VerifyChecksum ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         var origin = destination.CanSeek ? destination.Position : 0;
-        var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, new CdnLinks(ct => GetLinkAsync(fileId, ct)))
+        var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, new CdnLinks(ct => GetLinkAsync(fileId, ct, CancellationToken.None)))
         {
             RestartTarget = destination.CanSeek
                 ? _ =>
@@ -195,7 +206,7 @@ public class Pan123Downloader
     }
 
     // Identical: done, with no link asked for. Different: refused unless the caller asked to replace it.
-    private async Task<DownloadResult?> CheckExistingAsync(long fileId, string destination, FileDetail detail, CancellationToken cancellationToken)
+    private async Task<DownloadResult?> CheckExistingAsync(long fileId, string destination, RemoteFile detail, CancellationToken cancellationToken)
     {
         switch (await ExistingDestinations.CompareAsync(destination, detail.Size, detail.Etag, cancellationToken).ConfigureAwait(false))
         {
@@ -208,7 +219,7 @@ public class Pan123Downloader
         }
     }
 
-    private static async Task<PartFile> OpenPartAsync(long fileId, string destination, FileDetail detail, IncrementalHash? md5, CancellationToken cancellationToken)
+    private static async Task<PartFile> OpenPartAsync(long fileId, string destination, RemoteFile detail, IncrementalHash? md5, CancellationToken cancellationToken)
     {
         try
         {
@@ -224,7 +235,8 @@ public class Pan123Downloader
         }
     }
 
-    private async Task<FileDetail> GetFileAsync(long fileId, CancellationToken cancellationToken)
+    /// <summary>file/detail of a file (a folder is refused), as the downloader needs it.</summary>
+    internal async Task<RemoteFile> GetFileAsync(long fileId, CancellationToken cancellationToken)
     {
         var detail = (await _files.GetFileDetailAsync(fileId, cancellationToken: cancellationToken).ConfigureAwait(false)).Data;
         if (detail.Type != 0)
@@ -232,12 +244,17 @@ public class Pan123Downloader
             throw new Pan123DownloadException(fileId, DownloadFailure.NotAFile, $"'{detail.Filename}' is a folder, not a file.");
         }
 
-        return detail;
+        return new RemoteFile(detail.FileID, detail.Filename, detail.Size, detail.Etag);
     }
 
-    private async Task<Uri> GetLinkAsync(long fileId, CancellationToken cancellationToken)
+    private async Task<Uri> GetLinkAsync(long fileId, CancellationToken cancellationToken, CancellationToken linkStop)
     {
-        var url = (await _files.GetDownloadInfoAsync(fileId, cancellationToken: cancellationToken).ConfigureAwait(false)).Data.DownloadUrl;
+        string url;
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, linkStop))
+        {
+            url = (await _files.GetDownloadInfoAsync(fileId, cancellationToken: linked.Token).ConfigureAwait(false)).Data.DownloadUrl;
+        }
+
         if (!Uri.TryCreate(url, UriKind.Absolute, out var link) || (link.Scheme != Uri.UriSchemeHttps && link.Scheme != Uri.UriSchemeHttp))
         {
             throw new Pan123DownloadException(fileId, DownloadFailure.TransferFailed, "download_info returned a link that is not an http(s) URL.");
@@ -252,7 +269,7 @@ public class Pan123Downloader
         return link;
     }
 
-    private static (string? Md5, string? Problem) Verify(FileDetail detail, long written, IncrementalHash? md5)
+    private static (string? Md5, string? Problem) Verify(RemoteFile detail, long written, IncrementalHash? md5)
     {
         if (written != detail.Size)
         {

@@ -28,13 +28,14 @@ public abstract class SandboxTest : IAsyncLifetime
 
     public string PathOf(string name) => Path.Combine(Folder, name);
 
-    public ServiceProvider Services(Action<Pan123DownloadOptions>? download = null)
+    public ServiceProvider Services(Action<Pan123DownloadOptions>? download = null, Action<Pan123ClientOptions>? client = null)
     {
         var services = new ServiceCollection();
         services.AddPan123Client(o =>
         {
             o.BaseAddress = Sandbox.ApiBaseAddress;
             o.AccessToken = SandboxPlatform.DemoAccessToken;
+            client?.Invoke(o);
         });
         services.Configure<Pan123DownloadOptions>(o =>
         {
