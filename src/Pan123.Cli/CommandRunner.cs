@@ -2,14 +2,14 @@ using System.CommandLine;
 
 namespace Pan123.Cli;
 
-/// <summary>What every command does around its own work: connect, run, map failures to exit codes.</summary>
+/// <summary>What every command does around its own work: connect, run, map failures to exit codes (the work returns its own code when it has one, as a batch does).</summary>
 internal static class CommandRunner
 {
     public static async Task<int> RunAsync(
         ParseResult parse,
         CommonOptions common,
         Action<Pan123DownloadOptions>? download,
-        Func<PlatformConnection, TextWriter, TextWriter, CancellationToken, Task> work,
+        Func<PlatformConnection, TextWriter, TextWriter, CancellationToken, Task<int>> work,
         CancellationToken cancellationToken)
     {
         var settings = common.Read(parse);
@@ -20,8 +20,7 @@ internal static class CommandRunner
             var connection = await PlatformConnection.OpenAsync(settings, download, cancellationToken).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                await work(connection, output, error, cancellationToken).ConfigureAwait(false);
-                return ExitCodes.Success;
+                return await work(connection, output, error, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e)

@@ -13,7 +13,7 @@ internal static class FailureReport
                 (ExitCodes.Cancelled, "cancelled."),
             Pan123ApiException e =>
                 (ExitCodes.PlatformError, $"the platform answered code {e.ErrorCode}: {e.PlatformMessage} (x-traceID: {e.TraceId ?? "none"}, {e.Operation})"),
-            UsageException =>
+            UsageException or Pan123PathException =>
                 (ExitCodes.Usage, failure.Message),
             ArgumentException e =>
                 (ExitCodes.Usage, e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal)),

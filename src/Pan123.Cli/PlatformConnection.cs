@@ -18,6 +18,8 @@ internal sealed class PlatformConnection : IAsyncDisposable
 
     public Pan123Downloader Downloader => _services.GetRequiredService<Pan123Downloader>();
 
+    public Pan123BatchDownloader Batch => _services.GetRequiredService<Pan123BatchDownloader>();
+
     /// <summary>Resolves the settings; throws <see cref="UsageException"/> for what is missing or wrong, before any request.</summary>
     public static async Task<PlatformConnection> OpenAsync(CommonSettings settings, Action<Pan123DownloadOptions>? download, CancellationToken cancellationToken)
     {

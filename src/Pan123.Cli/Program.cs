@@ -5,6 +5,7 @@ using Pan123.Cli.Commands;
 var common = new CommonOptions();
 var root = new RootCommand("pan123: download files from the 123pan (123云盘) open platform.\n\n" + ExitCodes.HelpText)
 {
+    LsCommand.Create(common),
     DownloadInfoCommand.Create(common),
     DownloadCommand.Create(common),
     SandboxCommand.Create(),

@@ -229,17 +229,34 @@ public sealed class CliTests : SandboxTest
     }
 
     [Theory]
-    [InlineData("download-info", "0")]
-    [InlineData("download-info", "-1")]
-    [InlineData("download-info", "abc")]
-    [InlineData("download", "1.5")]
-    [InlineData("download", "99999999999999999999")]
-    public async Task A_bad_file_id_exits_2_before_any_request(string command, string fileId)
+    [InlineData("download-info", "0", "fileId must be a positive integer")]
+    [InlineData("download-info", "-1", "fileId must be a positive integer")]
+    [InlineData("download-info", "abc", "fileId must be a positive integer")]
+    [InlineData("download", "1.5", "target must be a file or folder id")]
+    [InlineData("download", "99999999999999999999", "target must be a file or folder id")]
+    [InlineData("download", "docs/report.pdf", "or a path starting with '/'")]
+    [InlineData("ls", "-3", "folder must be a file or folder id")]
+    public async Task A_bad_file_id_exits_2_before_any_request(string command, string fileId, string message)
     {
         var result = await RunAsync(command, "--", fileId);
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains("fileId must be a positive integer", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Sandbox.Requests);
+    }
+
+    [Theory]
+    [InlineData("download")]
+    [InlineData("download", "1001", "--from-file", "ids.txt")]
+    [InlineData("download-info")]
+    [InlineData("download-info", "1001", "--from-file", "ids.txt")]
+    public async Task A_target_and_an_id_list_are_one_or_the_other(params string[] args)
+    {
+        var result = await RunAsync(args);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("not both and not neither", result.Stderr, StringComparison.Ordinal);
         Assert.Empty(Sandbox.Requests);
     }
 
