@@ -1,12 +1,13 @@
 using BenchmarkDotNet.Running;
 using Pan123.Benchmarks;
 
-// `sandbox` and `concurrency` are the non-BenchmarkDotNet measurements (see docs/benchmarks.md);
+// `sandbox`, `concurrency` and `mirror` are the non-BenchmarkDotNet measurements (see docs/benchmarks.md);
 // anything else goes to BenchmarkDotNet's switcher (e.g. --filter '*' --job short).
 return args.FirstOrDefault() switch
 {
     "sandbox" => await SandboxHost.RunAsync(args[1..]),
     "concurrency" => await ConcurrencyCheck.RunAsync(args[1..]),
+    "mirror" => await MirrorCheck.RunAsync(args[1..]),
     _ => Run(args),
 };
 

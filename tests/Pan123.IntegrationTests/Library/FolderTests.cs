@@ -195,6 +195,36 @@ public sealed class FolderTests : SandboxTest
         Assert.Equal(1_200 + 3 * 1024 * 1024 + 7 + 150_000 + 170_000, last.BytesTotal);
     }
 
+    [Fact]
+    public async Task Cancelling_a_mirror_keeps_every_part_file_and_the_rerun_continues_them()
+    {
+        AddFolderOf(9000, 4, size: 2_000_000);
+        Sandbox.Faults.CdnBodyChunkDelay = TimeSpan.FromMilliseconds(20);
+        using var cancel = new CancellationTokenSource();
+        var progress = new Synchronous(p =>
+        {
+            if (p.BytesDone > 500_000)
+            {
+                cancel.Cancel();
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Batch().DownloadFolderAsync(9000, PathOf("c"), parallel: 4, progress, cancel.Token).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        var parts = Directory.GetFiles(PathOf("c"), "*.part");
+        Assert.NotEmpty(parts);
+        Assert.Contains(parts, part => new FileInfo(part).Length > 0);
+        Sandbox.Faults.CdnBodyChunkDelay = TimeSpan.Zero;
+        Sandbox.ClearRequests();
+
+        var result = await Batch().DownloadFolderAsync(9000, PathOf("c"));
+
+        Assert.Equal(4, result.Count(BatchFileOutcome.Downloaded));
+        Assert.Empty(Directory.GetFiles(PathOf("c"), "*.part*"));
+        Assert.Contains(CdnRequests, r => r.Headers.TryGetValue("Range", out var range) && range != "bytes=0-");
+        Assert.All(result.Files, f => Assert.Equal(Sandbox.Files[f.FileId].Md5, Md5Of(f.LocalPath!)));
+    }
+
     private sealed class Synchronous(Action<BatchProgress> report) : IProgress<BatchProgress>
     {
         public void Report(BatchProgress value)
