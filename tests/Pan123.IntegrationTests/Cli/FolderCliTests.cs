@@ -36,6 +36,17 @@ public sealed class FolderCliTests : SandboxTest
     }
 
     [Fact]
+    public async Task The_demo_tree_mirrors_with_no_account()
+    {
+        var result = await CliProcess.RunAsync(Folder, new Dictionary<string, string?>(), "download", "/demo", "-r", "--sandbox");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(4, Lines(result.Stdout).Length);
+        Assert.True(File.Exists(PathOf("demo/photos/a.jpg")));
+        Assert.Contains("4 downloaded, 0 already present, 1 skipped, 0 failed", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_folder_needs_r_and_costs_no_link_without_it()
     {
         var result = await RunAsync("download", "/demo");
