@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Proves the contract pipeline (scripts/contract.sh) fails when it should: edits a copy of the
+# contract and expects lint and the breaking-change check to fail or pass. Exits non-zero on the first
+# surprise.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "contract pipeline check: FAILED: $*" >&2; exit 1; }
+
+copy() {
+  rm -rf "$work/copy"
+  mkdir -p "$work/copy"
+  cp -r "$root/openapi" "$root/.spectral.yaml" "$work/copy/"
+  sed "s:<Version>.*</Version>:<Version>$1</Version>:" "$root/Directory.Build.props" >"$work/copy/Directory.Build.props"
+}
+edit() { python3 - "$work/copy/openapi/pan123.yaml" "$1" "$2" <<'PY'
+import sys
+path, old, new = sys.argv[1], sys.argv[2].encode().decode('unicode_escape'), sys.argv[3].encode().decode('unicode_escape')
+text = open(path, encoding='utf-8').read()
+assert old in text, old
+open(path, 'w', encoding='utf-8').write(text.replace(old, new, 1))
+PY
+}
+expect() {
+  local want=$1 what=$2 step=$3
+  if ROOT="$work/copy" "$root/scripts/contract.sh" "$step" >"$work/out" 2>&1; then got=pass; else got=fail; fi
+  [ "$got" = "$want" ] || { cat "$work/out" >&2; fail "$what: expected $step to $want, it did $got"; }
+  echo "contract pipeline check: $what: $step ${want}ed as it should"
+}
+
+copy 0.1.1
+expect pass "the contract as it is" lint
+expect pass "the contract as it is, against 0.1.0" breaking
+
+copy 0.1.1
+sed -i '/operationId: GetFileDetail/{n;s/^      x-error-codes:.*$/      x-error-codes: []/}' "$work/copy/openapi/pan123.yaml"
+expect fail "an operation without error codes" lint
+
+copy 0.1.1
+python3 - "$work/copy/openapi/pan123.yaml" <<'PY'
+import sys, re
+path = sys.argv[1]
+text = open(path, encoding='utf-8').read()
+start = text.index('  /api/v1/file/detail:\n')
+end = text.index('  /api/v2/file/list:\n')
+open(path, 'w', encoding='utf-8').write(text[:start] + text[end:])
+PY
+expect fail "a removed operation at 0.1.1" breaking
+copy 0.2.0
+python3 - "$work/copy/openapi/pan123.yaml" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path, encoding='utf-8').read()
+start = text.index('  /api/v1/file/detail:\n')
+end = text.index('  /api/v2/file/list:\n')
+open(path, 'w', encoding='utf-8').write(text[:start] + text[end:])
+PY
+expect pass "a removed operation with the minor version raised" breaking
+
+copy 0.1.1
+edit "          example: 14749954\n      responses:\n" "          example: 14749954\n        - name: region\n          in: query\n          required: true\n          schema:\n            type: string\n      responses:\n"
+expect fail "a newly required parameter at 0.1.1" breaking
+
+copy 0.1.1
+edit "      required: [downloadUrl]\n      properties:\n        downloadUrl:" "      properties:\n        downloadLink:"
+expect fail "a removed response property at 0.1.1" breaking
+
+copy 0.1.1
+edit "          example: 14749954\n      responses:\n" "          example: 14749954\n        - name: region\n          in: query\n          required: false\n          schema:\n            type: string\n      responses:\n"
+expect pass "an added optional parameter at 0.1.1" breaking
+
+echo "contract pipeline check passed"
