@@ -30,6 +30,7 @@ internal static class ApiEndpoints
     {
         app.Use(async (context, next) =>
         {
+            context.Items[typeof(SandboxPlatform)] = platform;
             if (platform.Faults.ResponseDelay > TimeSpan.Zero)
             {
                 await Task.Delay(platform.Faults.ResponseDelay, context.RequestAborted).ConfigureAwait(false);
@@ -37,6 +38,7 @@ internal static class ApiEndpoints
 
             if (platform.Faults.TakeApiHttpFailure() is { } status)
             {
+                SandboxPlatform.MarkFault(context);
                 context.Response.StatusCode = status;
                 context.Response.ContentType = "text/html";
                 await context.Response.WriteAsync($"<html><body><h1>{status} Service Unavailable</h1>openresty</body></html>").ConfigureAwait(false);
@@ -221,6 +223,13 @@ internal static class ApiEndpoints
 
     private static async Task WriteAsync(HttpContext context, int code, string message, JsonNode? data)
     {
+        // A success answer of the wrong shape, on purpose: the first field of data becomes an object.
+        if (code == 0 && data is JsonObject fields && fields.Count > 0
+            && context.Items[typeof(SandboxPlatform)] is SandboxPlatform platform && platform.Faults.TakeMisshapedAnswer())
+        {
+            fields[fields.First().Key] = new JsonObject { ["unexpected"] = true };
+        }
+
         var envelope = new JsonObject
         {
             ["code"] = code,

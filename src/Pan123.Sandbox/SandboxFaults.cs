@@ -16,6 +16,7 @@ public sealed class SandboxFaults
     private int _cdnHttpFailures;
     private int _cdnHttpStatus = 503;
     private int _cdnDrops;
+    private int _misshapedAnswers;
     private long _cdnDropAfterBytes;
 
     /// <summary>Extra 302 hops the CDN makes before serving bytes (0 by default).</summary>
@@ -73,6 +74,28 @@ public sealed class SandboxFaults
         lock (_gate)
         {
             (_cdnDrops, _cdnDropAfterBytes) = (times, bytes);
+        }
+    }
+
+    /// <summary>
+    /// Answers the next <paramref name="count"/> successful API calls with data of the wrong shape
+    /// (its first field an object): an answer the contract does not allow, for the conformance
+    /// check's own test. Not marked as a fault, so the check must catch it.
+    /// </summary>
+    /// <param name="count">How many answers.</param>
+    public void MisshapeNextApiAnswers(int count = 1)
+    {
+        lock (_gate)
+        {
+            _misshapedAnswers = count;
+        }
+    }
+
+    internal bool TakeMisshapedAnswer()
+    {
+        lock (_gate)
+        {
+            return Take(ref _misshapedAnswers);
         }
     }
 

@@ -31,6 +31,7 @@ public sealed class SandboxPlatform : IAsyncDisposable
     private readonly ConcurrentDictionary<string, DateTimeOffset> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<SandboxRequest> _requests = new();
     private readonly ConcurrentDictionary<(SandboxServer Server, string Path), int> _counts = new();
+    private readonly ConcurrentQueue<SandboxAnswer> _answers = new();
     private WebApplication? _api;
     private WebApplication? _cdn;
     private readonly RateWindow _downloadInfoRate;
@@ -84,7 +85,13 @@ public sealed class SandboxPlatform : IAsyncDisposable
     /// </summary>
     public IReadOnlyList<SandboxRequest> Requests => [.. _requests];
 
-    /// <summary>How many requests <see cref="Requests"/> keeps; older ones are dropped. Default: 10,000.</summary>
+    /// <summary>
+    /// The most recent answers of the API (not the CDN's bytes), at most <see cref="RequestLogCapacity"/>,
+    /// so tests can check every one against the contract.
+    /// </summary>
+    public IReadOnlyList<SandboxAnswer> Answers => [.. _answers];
+
+    /// <summary>How many requests <see cref="Requests"/> (and answers <see cref="Answers"/>) keeps; older ones are dropped. Default: 10,000.</summary>
     public int RequestLogCapacity { get; set; } = 10_000;
 
     /// <summary>How many requests a server received for <paramref name="path"/> since the start or the last <see cref="ClearRequests"/>; exact, whatever the log dropped.</summary>
@@ -172,10 +179,11 @@ public sealed class SandboxPlatform : IAsyncDisposable
     /// <summary>Makes every download link issued so far invalid (the CDN answers 403), as when links expire.</summary>
     public void ExpireIssuedLinks() => Links.ExpireAll();
 
-    /// <summary>Forgets the recorded requests and resets the counts.</summary>
+    /// <summary>Forgets the recorded requests and answers and resets the counts.</summary>
     public void ClearRequests()
     {
         _requests.Clear();
+        _answers.Clear();
         _counts.Clear();
     }
 
@@ -275,13 +283,52 @@ public sealed class SandboxPlatform : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             platform.Record(server, context.Request);
-            await next(context).ConfigureAwait(false);
+            if (server == SandboxServer.Cdn)
+            {
+                await next(context).ConfigureAwait(false);
+                return;
+            }
+
+            // API answers are small: each is kept whole, beside the request, for the contract checks.
+            var original = context.Response.Body;
+            using var copy = new MemoryStream();
+            context.Response.Body = copy;
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            finally
+            {
+                context.Response.Body = original;
+                copy.Position = 0;
+                await copy.CopyToAsync(original, context.RequestAborted).ConfigureAwait(false);
+                platform.RecordAnswer(context, System.Text.Encoding.UTF8.GetString(copy.ToArray()));
+            }
         });
         map(app);
         return app;
     }
 
     private static Uri AddressOf(WebApplication app) => new(app.Urls.Single().TrimEnd('/') + "/");
+
+    /// <summary>Marks the answer being written as a deliberate fault, not the platform's protocol.</summary>
+    internal static void MarkFault(HttpContext context) => context.Items[FaultKey] = true;
+
+    private static readonly object FaultKey = new();
+
+    private void RecordAnswer(HttpContext context, string body)
+    {
+        _answers.Enqueue(new SandboxAnswer(
+            context.Request.Method,
+            context.Request.Path.Value ?? "/",
+            context.Response.StatusCode,
+            context.Response.ContentType,
+            body,
+            context.Items.ContainsKey(FaultKey)));
+        while (_answers.Count > RequestLogCapacity && _answers.TryDequeue(out _))
+        {
+        }
+    }
 
     private void Record(SandboxServer server, HttpRequest request)
     {

@@ -61,16 +61,19 @@ public sealed class PlatformLimitsTests : SandboxTest
         await files.GetFileDetailAsync(1001);
         Assert.Equal(3, ApiRequests("/api/v1/file/detail").Count());
         Sandbox.ClearRequests();
-        Sandbox.Faults.AnswerNextApiCalls(2, 20103, path: "/api/v1/file/detail");
-        await files.GetFileDetailAsync(1001);
-        Assert.Equal(3, ApiRequests("/api/v1/file/detail").Count());
+
+        // 20103 and 5113 are download_info's codes (the contract lists each operation's codes; the
+        // sandbox's answers are checked against them after every test).
+        Sandbox.Faults.AnswerNextApiCalls(2, 20103, path: "/api/v1/file/download_info");
+        await files.GetDownloadInfoAsync(1001);
+        Assert.Equal(3, ApiRequests("/api/v1/file/download_info").Count());
         Sandbox.ClearRequests();
 
-        Sandbox.Faults.AnswerNextApiCalls(5, 5113, path: "/api/v1/file/detail");
-        var error = await Assert.ThrowsAsync<Pan123ApiException>(() => files.GetFileDetailAsync(1001));
+        Sandbox.Faults.AnswerNextApiCalls(5, 5113, path: "/api/v1/file/download_info");
+        var error = await Assert.ThrowsAsync<Pan123ApiException>(() => files.GetDownloadInfoAsync(1001));
 
         Assert.Equal(5113, error.ErrorCode);
-        Assert.Single(ApiRequests("/api/v1/file/detail"));
+        Assert.Single(ApiRequests("/api/v1/file/download_info"));
     }
 
     [Fact]

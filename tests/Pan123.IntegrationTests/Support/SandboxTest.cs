@@ -4,7 +4,10 @@ using Pan123.Sandbox;
 
 namespace Pan123.IntegrationTests.Support;
 
-/// <summary>A fresh sandbox per test, a temporary folder, and the library wired to both through AddPan123Client.</summary>
+/// <summary>
+/// A fresh sandbox per test, a temporary folder, and the library wired to both through
+/// AddPan123Client. After each test, every answer the sandbox gave is checked against the contract.
+/// </summary>
 public abstract class SandboxTest : IAsyncLifetime
 {
     private readonly List<ServiceProvider> _providers = [];
@@ -22,8 +25,11 @@ public abstract class SandboxTest : IAsyncLifetime
             await provider.DisposeAsync();
         }
 
+        // Every answer the sandbox gave in the test must be one the contract allows.
+        var violations = await ContractConformance.ViolationsAsync(Sandbox.Answers);
         await Sandbox.DisposeAsync();
         Directory.Delete(Folder, recursive: true);
+        Assert.True(violations.Count == 0, "The sandbox answered outside the contract:\n" + string.Join("\n", violations));
     }
 
     public string PathOf(string name) => Path.Combine(Folder, name);
