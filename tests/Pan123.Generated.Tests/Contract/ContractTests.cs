@@ -87,6 +87,11 @@ public sealed class ContractTests
 
         Assert.Equal([1, 401, 429, 5066, 5113, 20103], listed);
         Assert.Equal(listed, constants);
+        foreach (var (path, _, operation) in ContractDocument.Operations(document))
+        {
+            var codes = ((OpenApiArray)operation.Extensions["x-error-codes"]).Cast<OpenApiInteger>().Select(c => c.Value).ToList();
+            Assert.True(codes.Count > 0 && codes.All(listed.Contains), $"{path}: x-error-codes [{string.Join(", ", codes)}] must be among the documented codes");
+        }
     }
 
     // Behaviour, not strings: every example the contract documents, including ones added later, goes
