@@ -25,9 +25,11 @@ feed="$work/feed"
 step "packing $version"
 dotnet pack "$root/src/Pan123.Generated" -c Release -o "$feed" -nologo -v:q >/dev/null
 dotnet pack "$root/src/Pan123.Cli" -c Release -o "$feed" -nologo -v:q >/dev/null
+dotnet pack "$root/src/Pan123.Generated.Redis" -c Release -o "$feed" -nologo -v:q >/dev/null
 library="$feed/Pan123.Generated.$version.nupkg"
 tool="$feed/Pan123.Cli.$version.nupkg"
-for package in "$library" "$tool" "${library%.nupkg}.snupkg"; do
+redis_package="$feed/Pan123.Generated.Redis.$version.nupkg"
+for package in "$library" "$tool" "$redis_package" "${library%.nupkg}.snupkg"; do
   [ -f "$package" ] || fail "missing $(basename "$package")"
 done
 
@@ -44,6 +46,10 @@ for leaked in NSwag xunit Shouldly MockHttp PublicApiGenerator BenchmarkDotNet Y
   ! grep -qi "<dependency id=\"$leaked" <<<"$nuspec" || fail "$leaked leaks into the package dependencies"
 done
 grep -q '<dependency id="Newtonsoft.Json"' <<<"$nuspec" || fail "Newtonsoft.Json missing from the dependencies"
+! grep -qi '<dependency id="StackExchange.Redis' <<<"$nuspec" || fail "the core library depends on StackExchange.Redis"
+redis_nuspec=$(unzip -p "$redis_package" Pan123.Generated.Redis.nuspec)
+grep -q '<dependency id="StackExchange.Redis"' <<<"$redis_nuspec" || fail "Pan123.Generated.Redis lacks its StackExchange.Redis dependency"
+grep -q "<dependency id=\"Pan123.Generated\" version=\"$version\"" <<<"$redis_nuspec" || fail "Pan123.Generated.Redis does not depend on Pan123.Generated $version"
 # Listings go through variables, not pipes: with pipefail, grep -q leaving early fails the pipe.
 tool_listing=$(unzip -Z1 "$tool")
 tool_nuspec=$(unzip -p "$tool" Pan123.Cli.nuspec)
@@ -94,6 +100,7 @@ cat >"$work/consumer/Consumer.csproj" <<XML
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="Pan123.Generated" Version="$version" />
+    <PackageReference Include="Pan123.Generated.Redis" Version="$version" />
   </ItemGroup>
 </Project>
 XML
@@ -106,7 +113,10 @@ services.AddPan123Client(options =>
 {
     options.BaseAddress = new Uri(Environment.GetEnvironmentVariable("PAN123_BASE_URL")!);
     options.AccessToken = Environment.GetEnvironmentVariable("PAN123_ACCESS_TOKEN");
-});
+})
+// The fleet package, compiled and wired as a consumer would; nothing listens on port 1, so the
+// explicit fallback runs the call unshared.
+.AddPan123Redis("127.0.0.1:1", redis => redis.FallBackToLocal = true);
 await using var provider = services.BuildServiceProvider();
 var files = provider.GetRequiredService<IPan123FilesClient>();
 var info = await files.GetDownloadInfoAsync(14749954);
@@ -115,6 +125,7 @@ CS
 url=$(cd "$work/consumer" && dotnet run -c Release 2>&1) || fail "the consumer did not run: $url"
 grep -q '^http://127\.0\.0\.1:[0-9]*/123-61/' <<<"$url" || fail "unexpected consumer output: $url"
 [ -d "$work/packages/pan123.generated/$version" ] || fail "Pan123.Generated did not come from the local feed"
+[ -d "$work/packages/pan123.generated.redis/$version" ] || fail "Pan123.Generated.Redis did not come from the local feed"
 step "consumer printed $url"
 
 step "running the installed tool: pan123 download 14749954 --sandbox"

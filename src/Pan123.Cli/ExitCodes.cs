@@ -27,13 +27,16 @@ internal static class ExitCodes
           2    bad usage or input, or a refusal that protects your files, always before a byte of the destination is written
                (a fileId that is not a positive integer, missing credentials, an output path that is a directory, an id that
                names a folder; the destination exists with other content (use --force) or another download is writing it)
-          3    transport or integrity failure after retries (network error, HTTP 5xx, a body that is not the expected JSON, size/MD5 mismatch)
+          3    transport or integrity failure after retries (network error, HTTP 5xx, a body that is not the expected JSON, size/MD5 mismatch,
+               Redis unreachable with PAN123_REDIS set)
           130  cancelled with Ctrl+C (a download's .part file is kept for resuming)
 
         Configuration (options first, then environment):
           --base-url / PAN123_BASE_URL     the API address (default https://open-api.123pan.com)
           PAN123_ACCESS_TOKEN              an access token; it is never accepted as an argument nor printed
           PAN123_CLIENT_ID + PAN123_CLIENT_SECRET   client credentials, used when no access token is set
+          PAN123_REDIS                     a StackExchange.Redis connection string: share tokens, rate limits and 429 pauses with every
+                                           other worker of the account (a fleet)
           --sandbox                        use the embedded sandbox platform instead: no account or network needed
         """;
 }

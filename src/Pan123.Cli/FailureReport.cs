@@ -21,7 +21,7 @@ internal static class FailureReport
                 (ExitCodes.Usage, failure.Message),
             Pan123DownloadException { Failure: DownloadFailure.DestinationExists } =>
                 (ExitCodes.Usage, failure.Message + " Run again with --force to replace it."),
-            Pan123ProtocolException or Pan123DownloadException or HttpRequestException or IOException or SocketException or OperationCanceledException =>
+            Pan123ProtocolException or Pan123DownloadException or Pan123.Redis.Pan123RedisException or HttpRequestException or IOException or SocketException or OperationCanceledException =>
                 (ExitCodes.TransferFailure, failure.Message),
             _ => (ExitCodes.TransferFailure, $"unexpected failure: {failure.Message}"),
         };

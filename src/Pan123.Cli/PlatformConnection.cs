@@ -42,7 +42,13 @@ internal sealed class PlatformConnection : IAsyncDisposable
         }
 
         var services = new ServiceCollection();
-        services.AddPan123Client(credentials);
+        var client = services.AddPan123Client(credentials);
+        if (!settings.UseSandbox && Environment.GetEnvironmentVariable("PAN123_REDIS") is { Length: > 0 } redis)
+        {
+            // A fleet: tokens, limits and 429 pauses shared with every other worker of the account.
+            client.AddPan123Redis(redis);
+        }
+
         if (download is not null)
         {
             services.Configure(download);

@@ -57,7 +57,7 @@ public static class Pan123ServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Pan123DownloadOptions>, Pan123DownloadOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddKeyedSingleton(name, (sp, _) => new Pan123RateLimiters(
+        services.AddKeyedSingleton<IPan123RateLimiter>(name, (sp, _) => new Pan123RateLimiters(
             new Dictionary<string, int>(ClientOptions(sp, name).RequestsPerSecond), sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton(name, (sp, _) => new TokenLimitGuard(sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton(name, (sp, _) => CreateTokenProvider(sp, name));
@@ -135,7 +135,7 @@ public static class Pan123ServiceCollectionExtensions
         builder.AddResilienceHandler("pan123", (pipeline, context) =>
         {
             var options = ClientOptions(context.ServiceProvider, registration);
-            var limiters = context.ServiceProvider.GetRequiredKeyedService<Pan123RateLimiters>(registration);
+            var limiter = context.ServiceProvider.GetRequiredKeyedService<IPan123RateLimiter>(registration);
             var time = context.ServiceProvider.GetRequiredService<TimeProvider>();
             var logger = Logger(context.ServiceProvider);
             pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -148,17 +148,32 @@ public static class Pan123ServiceCollectionExtensions
                     ? args => Pan123RetryRules.ShouldRetryTokenRequestAsync(args.Outcome, args.Context.CancellationToken)
                     : args => Pan123RetryRules.ShouldRetryAsync(args.Outcome, args.Context.CancellationToken),
                 DelayGenerator = args => Pan123RetryRules.ServerDelayAsync(args.Outcome, time),
-                OnRetry = args =>
+                OnRetry = async args =>
                 {
+                    var request = args.Context.GetRequestMessage();
                     var envelope = ResponseEnvelope.Of(args.Outcome.Result);
-                    Pan123Log.Retrying(logger, OperationName.Of(args.Context.GetRequestMessage()), args.AttemptNumber + 1,
+                    Pan123Log.Retrying(logger, OperationName.Of(request), args.AttemptNumber + 1,
                         (int?)args.Outcome.Result?.StatusCode, envelope.Code, envelope.TraceId, args.Outcome.Exception?.Message, (long)args.RetryDelay.TotalMilliseconds);
-                    return ValueTask.CompletedTask;
+
+                    // Refused for going too fast: every caller of this operation (the fleet's, with Redis) waits the delay out.
+                    if ((args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests || envelope.Code == Pan123ErrorCodes.TooManyRequests)
+                        && OperationName.IdOf(request) is { } operation)
+                    {
+                        await limiter.PauseAsync(operation, args.RetryDelay, args.Context.CancellationToken).ConfigureAwait(false);
+                    }
                 },
             });
             pipeline.AddRateLimiter(new RateLimiterStrategyOptions
             {
-                RateLimiter = args => limiters.AcquireAsync(OperationName.IdOf(args.Context.GetRequestMessage()), args.Context.CancellationToken),
+                RateLimiter = async args =>
+                {
+                    if (OperationName.IdOf(args.Context.GetRequestMessage()) is { } operation)
+                    {
+                        await limiter.WaitAsync(operation, args.Context.CancellationToken).ConfigureAwait(false);
+                    }
+
+                    return Pan123RateLimiters.Granted.Lease;
+                },
             });
             pipeline.AddTimeout(options.AttemptTimeout);
         });
@@ -190,7 +205,8 @@ public static class Pan123ServiceCollectionExtensions
         return new ClientCredentialsTokenProvider(() => services.GetRequiredKeyedService<IPan123AuthClient>(name), options.ClientId!, options.ClientSecret!)
         {
             RefreshMargin = options.TokenRefreshMargin,
-            Store = options.TokenCachePath is { } path ? new FileTokenStore(path) : null,
+            // A store registered for this registration (Redis, for a fleet) wins over the token file.
+            Store = services.GetKeyedService<IPan123TokenStore>(name) ?? (options.TokenCachePath is { } path ? new FileTokenStore(path) : null),
             CacheScope = options.BaseAddress.AbsoluteUri,
             TimeProvider = services.GetRequiredService<TimeProvider>(),
             Logger = Logger(services),

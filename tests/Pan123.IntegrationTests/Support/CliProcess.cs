@@ -47,7 +47,7 @@ internal static class CliProcess
         }
 
         // Nothing from the machine's own configuration leaks into a test.
-        foreach (var name in new[] { "PAN123_BASE_URL", "PAN123_ACCESS_TOKEN", "PAN123_CLIENT_ID", "PAN123_CLIENT_SECRET" })
+        foreach (var name in new[] { "PAN123_BASE_URL", "PAN123_ACCESS_TOKEN", "PAN123_CLIENT_ID", "PAN123_CLIENT_SECRET", "PAN123_REDIS" })
         {
             start.Environment.Remove(name);
         }

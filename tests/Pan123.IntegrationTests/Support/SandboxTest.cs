@@ -18,7 +18,7 @@ public abstract class SandboxTest : IAsyncLifetime
 
     public async Task InitializeAsync() => Sandbox = await SandboxPlatform.StartAsync();
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         foreach (var provider in _providers)
         {

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Pan123;
+using Pan123.Redis;
+using StackExchange.Redis;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Shares a 123pan registration's tokens, rate limits and 429 backoff with every process and machine of the account, through Redis.</summary>
+public static class Pan123RedisBuilderExtensions
+{
+    /// <summary>
+    /// Keeps this registration's tokens, per-operation rate limits and 429 pauses in Redis at
+    /// <paramref name="connectionString"/> (a StackExchange.Redis configuration string), so a fleet of
+    /// workers makes one token request per token lifetime and stays within the account's limits together.
+    /// </summary>
+    /// <param name="builder">What <c>AddPan123Client</c> returned.</param>
+    /// <param name="connectionString">For example <c>localhost:6379</c> or <c>redis1:6379,password=...</c>.</param>
+    /// <param name="configure">Key prefix, fallback and lock settings.</param>
+    /// <returns>The same builder.</returns>
+    public static IHttpClientBuilder AddPan123Redis(this IHttpClientBuilder builder, string connectionString, Action<Pan123RedisOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var redis = new Lazy<IConnectionMultiplexer>(() => Connect(connectionString));
+        return builder.AddPan123Redis(_ => redis.Value, configure);
+    }
+
+    /// <summary>
+    /// As <see cref="AddPan123Redis(IHttpClientBuilder, string, Action{Pan123RedisOptions}?)"/>, with the
+    /// <see cref="IConnectionMultiplexer"/> the application registered in DI.
+    /// </summary>
+    /// <param name="builder">What <c>AddPan123Client</c> returned.</param>
+    /// <param name="configure">Key prefix, fallback and lock settings.</param>
+    /// <returns>The same builder.</returns>
+    public static IHttpClientBuilder AddPan123Redis(this IHttpClientBuilder builder, Action<Pan123RedisOptions>? configure = null) =>
+        builder.AddPan123Redis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), configure);
+
+    /// <summary>
+    /// A StackExchange.Redis connection that fails fast rather than hangs: it connects in the
+    /// background (a fleet must start while Redis restarts), and a command sent while it is down fails
+    /// at once instead of waiting in a backlog.
+    /// </summary>
+    /// <param name="connectionString">The configuration string.</param>
+    /// <returns>The connection.</returns>
+    public static IConnectionMultiplexer Connect(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
+        options.AsyncTimeout = Math.Min(options.AsyncTimeout, 2000);
+        options.SyncTimeout = Math.Min(options.SyncTimeout, 2000);
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        return ConnectionMultiplexer.Connect(options);
+    }
+
+    private static IHttpClientBuilder AddPan123Redis(this IHttpClientBuilder builder, Func<IServiceProvider, IConnectionMultiplexer> redis, Action<Pan123RedisOptions>? configure)
+    {
+        // AddPan123Client names the file calls' client "Pan123" (the default registration) or "Pan123.<name>".
+        var registration = builder.Name == Pan123ServiceCollectionExtensions.HttpClientName ? string.Empty
+            : builder.Name.StartsWith(Pan123ServiceCollectionExtensions.HttpClientName + ".", StringComparison.Ordinal) ? builder.Name[(Pan123ServiceCollectionExtensions.HttpClientName.Length + 1)..]
+            : throw new ArgumentException($"'{builder.Name}' is not a client that AddPan123Client registered.", nameof(builder));
+        var services = builder.Services;
+        services.AddOptions<Pan123RedisOptions>(registration).Configure(o => configure?.Invoke(o));
+
+        services.AddKeyedSingleton(registration, (sp, _) =>
+        {
+            var client = sp.GetRequiredService<IOptionsMonitor<Pan123ClientOptions>>().Get(registration);
+            var options = sp.GetRequiredService<IOptionsMonitor<Pan123RedisOptions>>().Get(registration);
+            var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
+            var logger = sp.GetService<ILoggerFactory>()?.CreateLogger("Pan123") ?? NullLogger.Instance;
+            var fallback = new LocalFallback(
+                options.FallBackToLocal,
+                new Pan123RateLimiters(new Dictionary<string, int>(client.RequestsPerSecond), time),
+                client.TokenCachePath is { } path ? new FileTokenStore(path) : new MemoryTokenStore(),
+                logger);
+            return new RedisFleet(redis(sp), new RedisKeys(options.KeyPrefix, client), client, options, time, fallback);
+        });
+        services.AddKeyedSingleton<IPan123RateLimiter>(registration, (sp, _) => sp.GetRequiredKeyedService<RedisFleet>(registration).Limiter);
+        services.AddKeyedSingleton<IPan123TokenStore>(registration, (sp, _) => sp.GetRequiredKeyedService<RedisFleet>(registration).Tokens);
+        return builder;
+    }
+
+    /// <summary>One registration's Redis-backed limiter and token store, sharing one connection and key space.</summary>
+    private sealed class RedisFleet(IConnectionMultiplexer redis, RedisKeys keys, Pan123ClientOptions client, Pan123RedisOptions options, TimeProvider time, LocalFallback fallback)
+    {
+        public IPan123RateLimiter Limiter { get; } = new RedisRateLimiter(redis, keys, new Dictionary<string, int>(client.RequestsPerSecond), time, fallback);
+
+        public IPan123TokenStore Tokens { get; } = new RedisTokenStore(redis, keys, options, time, fallback);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Pan123.Redis;
+
+/// <summary>
+/// Redis, which holds the fleet's tokens and limits, could not be reached (or answered with an
+/// error). The call failed rather than run unshared; <see cref="Pan123RedisOptions.FallBackToLocal"/>
+/// allows running alone instead.
+/// </summary>
+public sealed class Pan123RedisException : Exception
+{
+    internal Pan123RedisException(string what, Exception innerException)
+        : base($"Redis is unreachable ({innerException.Message}) while {what}; the fleet's tokens and rate limits live there, so the call was not made. Check PAN123_REDIS / the connection string, or set Pan123RedisOptions.FallBackToLocal to run unshared.", innerException)
+    {
+    }
+}

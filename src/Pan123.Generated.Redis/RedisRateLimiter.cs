@@ -1,0 +1,92 @@
+using StackExchange.Redis;
+
+namespace Pan123.Redis;
+
+/// <summary>
+/// The per-operation limits of one account, shared by the fleet: a sliding window of
+/// <see cref="Pan123RateLimiters"/>' length kept in a sorted set per operation, checked and taken
+/// atomically in one Lua script on Redis's own clock (so machines with different clocks agree), and a
+/// pause key that a 429 anywhere sets for everyone.
+/// </summary>
+internal sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys keys, IReadOnlyDictionary<string, int> requestsPerSecond, TimeProvider time, LocalFallback fallback) : IPan123RateLimiter
+{
+    // Returns 0 when a permit was taken, else how many milliseconds to wait before asking again.
+    private static readonly LuaScript Acquire = LuaScript.Prepare("""
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local paused = redis.call('PTTL', @pause)
+        if paused > 0 then return paused end
+        local window = tonumber(@window)
+        redis.call('ZREMRANGEBYSCORE', @key, '-inf', now - window)
+        if redis.call('ZCARD', @key) < tonumber(@limit) then
+          redis.call('ZADD', @key, now, @member)
+          redis.call('PEXPIRE', @key, window)
+          return 0
+        end
+        local oldest = redis.call('ZRANGE', @key, 0, 0, 'WITHSCORES')
+        return math.max(1, tonumber(oldest[2]) + window - now)
+        """);
+
+    // Extends the pause, never shortens it.
+    private static readonly LuaScript Pause = LuaScript.Prepare("""
+        if redis.call('PTTL', @pause) < tonumber(@delay) then
+          redis.call('SET', @pause, '1', 'PX', @delay)
+        end
+        return 0
+        """);
+
+    public async ValueTask WaitAsync(string operationId, CancellationToken cancellationToken)
+    {
+        var limit = requestsPerSecond.TryGetValue(operationId, out var perSecond) && perSecond > 0 ? perSecond : 0;
+        var window = (long)Pan123RateLimiters.Window.TotalMilliseconds;
+        while (true)
+        {
+            long wait;
+            try
+            {
+                wait = limit == 0
+                    ? (long)((await redis.GetDatabase().KeyTimeToLiveAsync(keys.Pause(operationId)).ConfigureAwait(false))?.TotalMilliseconds ?? 0)
+                    : (long)await redis.GetDatabase().ScriptEvaluateAsync(Acquire, new
+                    {
+                        key = keys.Window(operationId),
+                        pause = keys.Pause(operationId),
+                        limit,
+                        window,
+                        member = Guid.NewGuid().ToString("N"),
+                    }).ConfigureAwait(false);
+            }
+            catch (Exception e) when (fallback.Allows(e, "waiting for the rate limit"))
+            {
+                await fallback.Limiter.WaitAsync(operationId, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (LocalFallback.IsRedisFailure(e))
+            {
+                throw new Pan123RedisException("waiting for the rate limit", e);
+            }
+
+            if (wait <= 0)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(wait), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask PauseAsync(string operationId, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redis.GetDatabase().ScriptEvaluateAsync(Pause, new { pause = keys.Pause(operationId), delay = (long)Math.Max(1, delay.TotalMilliseconds) }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (fallback.Allows(e, "pausing after a 429"))
+        {
+            await fallback.Limiter.PauseAsync(operationId, delay, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (LocalFallback.IsRedisFailure(e))
+        {
+            throw new Pan123RedisException("pausing after a 429", e);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using Newtonsoft.Json.Linq;
+using StackExchange.Redis;
+
+namespace Pan123.Redis;
+
+/// <summary>
+/// The token store on Redis: any number of processes on any number of machines make one token
+/// request per token lifetime. <see cref="UpdateAsync"/> takes a lock key with an expiry (the holder
+/// fetches; the others wait, then read what it stored); the token is stored with its own expiry.
+/// </summary>
+internal sealed class RedisTokenStore(IConnectionMultiplexer redis, RedisKeys keys, Pan123RedisOptions options, TimeProvider time, LocalFallback fallback) : IPan123TokenStore
+{
+    private static readonly TimeSpan LockLease = TimeSpan.FromSeconds(30);
+
+    // Deletes the lock only when it is still ours: a lease that ran out may have passed to another process.
+    private static readonly LuaScript Release = LuaScript.Prepare("if redis.call('GET', @key) == @owner then return redis.call('DEL', @key) else return 0 end");
+
+    public async ValueTask<CachedAccessToken?> ReadAsync(string key, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return Parse(await redis.GetDatabase().StringGetAsync(keys.Token(key)).ConfigureAwait(false));
+        }
+        catch (Exception e) when (fallback.Allows(e, "reading the token"))
+        {
+            return await fallback.Tokens.ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (LocalFallback.IsRedisFailure(e))
+        {
+            throw new Pan123RedisException("reading the token", e);
+        }
+    }
+
+    public async ValueTask<CachedAccessToken> UpdateAsync(string key, Func<CachedAccessToken?, CancellationToken, ValueTask<CachedAccessToken>> update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var database = redis.GetDatabase();
+        var owner = Guid.NewGuid().ToString("N");
+        try
+        {
+            await LockAsync(database, keys.TokenLock(key), owner, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (fallback.Allows(e, "taking the token lock"))
+        {
+            return await fallback.Tokens.UpdateAsync(key, update, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (LocalFallback.IsRedisFailure(e))
+        {
+            throw new Pan123RedisException("taking the token lock", e);
+        }
+
+        try
+        {
+            var current = Parse(await database.StringGetAsync(keys.Token(key)).ConfigureAwait(false));
+            var next = await update(current, cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(next, current))
+            {
+                var lifetime = next.ExpiredAt - time.GetUtcNow();
+                await database.StringSetAsync(keys.Token(key), Serialize(next), lifetime > TimeSpan.Zero ? lifetime : TimeSpan.FromHours(1)).ConfigureAwait(false);
+            }
+
+            return next;
+        }
+        catch (Exception e) when (LocalFallback.IsRedisFailure(e))
+        {
+            throw new Pan123RedisException("storing the token", e);
+        }
+        finally
+        {
+            try
+            {
+                await database.ScriptEvaluateAsync(Release, new { key = keys.TokenLock(key), owner }, CommandFlags.FireAndForget).ConfigureAwait(false);
+            }
+            catch (Exception e) when (LocalFallback.IsRedisFailure(e))
+            {
+                // The lease runs out by itself.
+            }
+        }
+    }
+
+    // SET NX with a lease: the holder fetches; everyone else polls until it lets go, then re-reads.
+    private async Task LockAsync(IDatabase database, RedisKey lockKey, string owner, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        while (!await database.StringSetAsync(lockKey, owner, LockLease, When.NotExists).ConfigureAwait(false))
+        {
+            if (time.GetElapsedTime(started) > options.TokenLockTimeout)
+            {
+                throw new TimeoutException($"Another process held the fleet's token lock for more than {options.TokenLockTimeout}.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Serialize(CachedAccessToken token)
+    {
+        var entry = new JObject { ["accessToken"] = token.AccessToken, ["expiredAt"] = token.ExpiredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
+        if (token.ObtainedAt is { } obtainedAt)
+        {
+            entry["obtainedAt"] = obtainedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return entry.ToString(Newtonsoft.Json.Formatting.None);
+    }
+
+    private static CachedAccessToken? Parse(RedisValue value)
+    {
+        if (value.IsNullOrEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            var entry = JObject.Parse(value.ToString());
+            return entry.Value<string>("accessToken") is { Length: > 0 } token && Time(entry.Value<string>("expiredAt")) is { } expiredAt
+                ? new CachedAccessToken(token, expiredAt) { ObtainedAt = Time(entry.Value<string>("obtainedAt")) }
+                : null;
+        }
+        catch (Newtonsoft.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static DateTimeOffset? Time(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value) ? value : null;
+}

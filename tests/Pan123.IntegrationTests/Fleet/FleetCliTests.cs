@@ -1,0 +1,63 @@
+using Pan123.IntegrationTests.Support;
+using Pan123.Sandbox;
+
+namespace Pan123.IntegrationTests.Fleet;
+
+/// <summary>
+/// Four pan123 processes, each with its own configuration folder (standing for four machines),
+/// asking for 25 links each from one account that the sandbox holds to 5 download_info calls a
+/// second: with PAN123_REDIS they share one token and one limit; without it they cannot.
+/// </summary>
+public sealed class FleetCliTests : SandboxTest
+{
+    private const int Workers = 4;
+    private const int IdsEach = 25;
+
+    private async Task<CliProcess.Result[]> RunFleetAsync(string? redis)
+    {
+        var ids = Enumerable.Range(0, IdsEach).Select(i => 30_000L + i).ToList();
+        foreach (var id in ids)
+        {
+            Sandbox.AddFile(id, $"f{id}.bin", 100);
+        }
+
+        await File.WriteAllTextAsync(PathOf("ids.txt"), string.Join("\n", ids) + "\n");
+        Sandbox.DownloadInfoRequestsPerSecond = 5;
+        return await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => CliProcess.RunAsync(Folder, new Dictionary<string, string?>
+        {
+            ["PAN123_BASE_URL"] = Sandbox.ApiBaseAddress.ToString(),
+            ["PAN123_CLIENT_ID"] = SandboxPlatform.DemoClientId,
+            ["PAN123_CLIENT_SECRET"] = SandboxPlatform.DemoClientSecret,
+            ["XDG_CONFIG_HOME"] = PathOf($"machine-{worker}"),
+            ["PAN123_REDIS"] = redis,
+        }, "download-info", "--from-file", "ids.txt")));
+    }
+
+    [RedisFact]
+    public async Task With_redis_four_machines_make_one_token_request_and_see_no_429()
+    {
+        await using var redis = await RedisServer.StartAsync();
+
+        var runs = await RunFleetAsync(redis.ConnectionString);
+
+        Assert.All(runs, run =>
+        {
+            Assert.True(run.ExitCode == 0, run.ToString());
+            var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(IdsEach, lines.Length);
+            Assert.All(lines.Select((line, i) => (line, i)), x => Assert.StartsWith($"{30_000 + x.i}\t{Sandbox.CdnBaseAddress}", x.line, StringComparison.Ordinal));
+        });
+        Assert.Equal(1, Sandbox.TokensIssued);
+        Assert.Equal(0, Sandbox.RateLimitedCalls);
+    }
+
+    [Fact]
+    public async Task Without_redis_the_same_fleet_mints_several_tokens_and_meets_429s()
+    {
+        var runs = await RunFleetAsync(redis: null);
+
+        Assert.True(Sandbox.TokensIssued > 1, $"{Sandbox.TokensIssued} token requests");
+        Assert.True(Sandbox.RateLimitedCalls > 0, "no 429: the four processes did not overrun the account's limit");
+        Assert.All(runs, run => Assert.DoesNotContain("Unhandled", run.Stderr, StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Pan123.IntegrationTests.Support;
+using Pan123.Redis;
+using Pan123.Sandbox;
+using StackExchange.Redis;
+
+namespace Pan123.IntegrationTests.Fleet;
+
+/// <summary>
+/// Tokens, limits and 429 pauses shared through a real Redis: separate service providers stand for
+/// separate processes (the CLI tests run real ones).
+/// </summary>
+public sealed class RedisFleetTests : SandboxTest
+{
+    private const string LinkPath = "/api/v1/file/download_info";
+    private RedisServer? _redis;
+
+    private RedisServer Redis => _redis!;
+
+    private async Task<RedisServer> StartRedisAsync() => _redis = await RedisServer.StartAsync();
+
+    private ServiceProvider Worker(string? redis = null, Action<Pan123RedisOptions>? redisOptions = null, FakeLogCollector? logs = null)
+    {
+        var services = new ServiceCollection();
+        if (logs is not null)
+        {
+            services.AddLogging(l => l.AddProvider(new FakeLoggerProvider(logs)));
+        }
+
+        services.AddPan123Client(o =>
+        {
+            o.BaseAddress = Sandbox.ApiBaseAddress;
+            o.ClientId = SandboxPlatform.DemoClientId;
+            o.ClientSecret = SandboxPlatform.DemoClientSecret;
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(200);
+        }).AddPan123Redis(redis ?? Redis.ConnectionString, redisOptions);
+        return services.BuildServiceProvider();
+    }
+
+    [RedisFact]
+    public async Task Four_workers_with_an_empty_store_make_one_token_request()
+    {
+        await StartRedisAsync();
+        Sandbox.Faults.ResponseDelay = TimeSpan.FromMilliseconds(100);
+        var workers = Enumerable.Range(0, 4).Select(_ => Worker()).ToList();
+
+        await Task.WhenAll(workers.SelectMany(w => Enumerable.Range(0, 5).Select(_ => w.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001))))
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, Sandbox.TokensIssued);
+        foreach (var worker in workers)
+        {
+            await worker.DisposeAsync();
+        }
+    }
+
+    [RedisFact]
+    public async Task Two_workers_share_the_accounts_limit_and_the_platform_sees_no_429()
+    {
+        await StartRedisAsync();
+        Sandbox.DownloadInfoRequestsPerSecond = 5;
+        await using var a = Worker();
+        await using var b = Worker();
+
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(new[] { a, b }.SelectMany(w => Enumerable.Range(0, 8).Select(_ => w.GetRequiredService<IPan123FilesClient>().GetDownloadInfoAsync(1001))))
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, Sandbox.RateLimitedCalls);
+        Assert.Equal(16, Sandbox.RequestCount(SandboxServer.Api, LinkPath));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"16 links at 5/s took {clock.Elapsed}");
+    }
+
+    [RedisFact]
+    public async Task A_429_seen_by_one_worker_pauses_the_operation_for_all()
+    {
+        await StartRedisAsync();
+        await using var a = Worker();
+        await using var b = Worker();
+        await a.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001); // the token, first
+        Sandbox.Faults.AnswerNextApiCalls(1, 429, path: LinkPath);
+
+        var first = a.GetRequiredService<IPan123FilesClient>().GetDownloadInfoAsync(1001);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        TimeSpan? pause = null;
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (pause is null)
+            {
+                var key = server.Keys(pattern: "pan123:*:pause:GetDownloadInfo").Select(k => (RedisKey?)k).FirstOrDefault();
+                pause = key is { } found ? await redis.GetDatabase().KeyTimeToLiveAsync(found) : null;
+                await Task.Delay(5, patience.Token);
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        await b.GetRequiredService<IPan123FilesClient>().GetDownloadInfoAsync(1001).WaitAsync(TimeSpan.FromSeconds(30));
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(pause > TimeSpan.Zero);
+        Assert.True(clock.Elapsed >= pause.Value - TimeSpan.FromMilliseconds(150), $"the other worker went after {clock.Elapsed}, the pause was {pause}");
+    }
+
+    [RedisFact]
+    public async Task Redis_unreachable_fails_fast_naming_redis()
+    {
+        _redis = await RedisServer.StartAsync();
+        var address = Redis.ConnectionString;
+        await Redis.StopAsync();
+        await using var worker = Worker(address);
+
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<Pan123RedisException>(() => worker.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("Redis is unreachable", error.Message, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Equal(0, Sandbox.TokensIssued);
+    }
+
+    [RedisFact]
+    public async Task With_the_fallback_an_unreachable_redis_costs_one_warning_and_the_call_succeeds()
+    {
+        _redis = await RedisServer.StartAsync();
+        var address = Redis.ConnectionString;
+        await Redis.StopAsync();
+        var logs = new FakeLogCollector();
+        await using var worker = Worker(address, o => o.FallBackToLocal = true, logs);
+
+        await worker.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001).WaitAsync(TimeSpan.FromSeconds(30));
+        await worker.GetRequiredService<IPan123FilesClient>().GetDownloadInfoAsync(1001).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Single(logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("falls back", StringComparison.Ordinal));
+    }
+
+    [RedisFact]
+    public async Task A_fleet_recovers_when_redis_restarts()
+    {
+        await StartRedisAsync();
+        await using var worker = Worker();
+        var files = worker.GetRequiredService<IPan123FilesClient>();
+        await files.GetDownloadInfoAsync(1001);
+
+        await Redis.StopAsync();
+        await Assert.ThrowsAsync<Pan123RedisException>(() => files.GetDownloadInfoAsync(1001).WaitAsync(TimeSpan.FromSeconds(30)));
+        await Redis.StartAgainAsync();
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                await files.GetDownloadInfoAsync(1001);
+                break;
+            }
+            catch (Pan123RedisException) when (!patience.IsCancellationRequested)
+            {
+                await Task.Delay(100, patience.Token);
+            }
+        }
+
+        Assert.True(Sandbox.RequestCount(SandboxServer.Api, LinkPath) >= 2);
+    }
+
+    [RedisFact]
+    public async Task Keys_name_the_account_by_a_hash_and_never_hold_the_secret()
+    {
+        await StartRedisAsync();
+        await using var worker = Worker();
+        await worker.GetRequiredService<IPan123FilesClient>().GetDownloadInfoAsync(1001);
+
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+        var keys = redis.GetServer(redis.GetEndPoints()[0]).Keys(pattern: "*").Select(k => k.ToString()).ToList();
+        Assert.NotEmpty(keys);
+        Assert.All(keys, key => Assert.Matches("^pan123:[0-9a-f]{32}:(token|limit|pause):", key));
+        foreach (var key in keys.Where(k => k.Contains(":token:", StringComparison.Ordinal)))
+        {
+            var value = (string?)await redis.GetDatabase().StringGetAsync(key);
+            Assert.DoesNotContain(SandboxPlatform.DemoClientSecret, value ?? string.Empty, StringComparison.Ordinal);
+            Assert.True(await redis.GetDatabase().KeyTimeToLiveAsync(key) > TimeSpan.FromDays(29), "the token is stored with its expiry");
+        }
+
+        Assert.DoesNotContain(keys, k => k.Contains(SandboxPlatform.DemoClientId, StringComparison.Ordinal));
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+}

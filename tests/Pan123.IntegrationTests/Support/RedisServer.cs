@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace Pan123.IntegrationTests.Support;
+
+/// <summary>
+/// A real redis-server on 127.0.0.1 and a free port, started for a test and stopped after it (no
+/// persistence). Tests that need it are marked <see cref="RedisFactAttribute"/>: skipped, with the
+/// reason, where redis-server is not installed (CI installs it).
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private Process? _process;
+
+    private RedisServer(int port) => Port = port;
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public static string? Executable { get; } = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
+
+    public static async Task<RedisServer> StartAsync(int? port = null)
+    {
+        var server = new RedisServer(port ?? FreePort());
+        await server.StartAgainAsync();
+        return server;
+    }
+
+    /// <summary>Starts the server (again, after <see cref="StopAsync"/>) on the same port and waits until it answers PING.</summary>
+    public async Task StartAgainAsync()
+    {
+        var start = new ProcessStartInfo(Executable ?? throw new InvalidOperationException("redis-server is not installed"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(start)!;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            try
+            {
+                using var probe = await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},connectTimeout=500");
+                await probe.GetDatabase().PingAsync();
+                return;
+            }
+            catch (RedisConnectionException) when (!patience.IsCancellationRequested)
+            {
+                await Task.Delay(50, patience.Token);
+            }
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await _process.WaitForExitAsync(patience.Token);
+        }
+
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
+
+/// <summary>A test that needs a real Redis server: skipped, with the reason, where redis-server is not installed.</summary>
+public sealed class RedisFactAttribute : FactAttribute
+{
+    public RedisFactAttribute()
+    {
+        if (RedisServer.Executable is null)
+        {
+            Skip = "redis-server is not installed (apt-get install redis-server; .ci/run installs it)";
+        }
+    }
+}
