@@ -113,7 +113,7 @@ public static class Pan123ServiceCollectionExtensions
             .RemoveAllLoggers(); // the default logger would write signed download links to the log
     }
 
-    // From the outside in: the total timeout; the 401 refresh (so a renewal and the second attempt count
+    // From the outside in: the operation's span and count; the total timeout; the 401 refresh (so a renewal and the second attempt count
     // against the total); retries; the per-operation rate limit (every retry waits for it again); the
     // attempt timeout; the attempt log (every attempt that reaches the wire); and innermost the one reader
     // of the body, whose parsed envelope every layer above uses.
@@ -124,6 +124,7 @@ public static class Pan123ServiceCollectionExtensions
             http.BaseAddress = ClientOptions(sp, registration).BaseAddress;
             http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline's total timeout applies instead
         });
+        builder.AddHttpMessageHandler(() => new OperationTelemetryHandler());
         builder.AddResilienceHandler("pan123-total", (pipeline, context) =>
             pipeline.AddTimeout(ClientOptions(context.ServiceProvider, registration).TotalTimeout));
         if (!mintsTokens)
@@ -151,6 +152,7 @@ public static class Pan123ServiceCollectionExtensions
                 OnRetry = async args =>
                 {
                     var request = args.Context.GetRequestMessage();
+                    Pan123Telemetry.Retry(OperationName.IdOf(request) ?? "unknown");
                     var envelope = ResponseEnvelope.Of(args.Outcome.Result);
                     Pan123Log.Retrying(logger, OperationName.Of(request), args.AttemptNumber + 1,
                         (int?)args.Outcome.Result?.StatusCode, envelope.Code, envelope.TraceId, args.Outcome.Exception?.Message, (long)args.RetryDelay.TotalMilliseconds);
@@ -169,7 +171,9 @@ public static class Pan123ServiceCollectionExtensions
                 {
                     if (OperationName.IdOf(args.Context.GetRequestMessage()) is { } operation)
                     {
+                        var started = time.GetTimestamp();
                         await limiter.WaitAsync(operation, args.Context.CancellationToken).ConfigureAwait(false);
+                        Pan123Telemetry.Waited(operation, time.GetElapsedTime(started));
                     }
 
                     return Pan123RateLimiters.Granted.Lease;

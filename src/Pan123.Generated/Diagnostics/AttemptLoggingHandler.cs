@@ -10,6 +10,9 @@ internal sealed class AttemptLoggingHandler(ILogger logger, TimeProvider time) :
 {
     private static readonly HttpRequestOptionsKey<int> AttemptKey = new("Pan123.Attempt");
 
+    /// <summary>How many attempts of <paramref name="request"/> reached the wire.</summary>
+    public static int AttemptsOf(HttpRequestMessage request) => request.Options.TryGetValue(AttemptKey, out var attempts) ? attempts : 0;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var attempt = (request.Options.TryGetValue(AttemptKey, out var previous) ? previous : 0) + 1;

@@ -143,6 +143,7 @@ internal sealed class CdnTransfer
                 }
 
                 Written += read;
+                Pan123Telemetry.Downloaded(read);
                 meter.Report(Written, force: false);
                 (filling, spare) = (spare, filling);
             }

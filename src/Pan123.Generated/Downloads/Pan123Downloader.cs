@@ -75,6 +75,34 @@ public class Pan123Downloader
     /// </summary>
     internal async Task<DownloadResult> DownloadFileAsync(RemoteFile detail, string destination, IProgress<DownloadProgress>? progress, CancellationToken linkStop, CancellationToken cancellationToken)
     {
+        using var activity = Pan123Telemetry.Source.StartActivity("Pan123 Download");
+        activity?.SetTag("pan123.file_id", detail.FileId);
+        var started = _time.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var result = await DownloadFileCoreAsync(detail, destination, progress, linkStop, cancellationToken).ConfigureAwait(false);
+            outcome = result.AlreadyDownloaded ? "already_present" : "downloaded";
+            activity?.SetTag("pan123.bytes", result.Size);
+            activity?.SetTag("pan123.resumed_from", result.ResumedFrom);
+            activity?.SetTag("pan123.verified", result.Md5 is not null);
+            activity?.SetTag("pan123.already_downloaded", result.AlreadyDownloaded);
+            return result;
+        }
+        catch (Exception e)
+        {
+            outcome = e is OperationCanceledException ? "cancelled" : "error";
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+            throw;
+        }
+        finally
+        {
+            Pan123Telemetry.DownloadFinished(_time.GetElapsedTime(started), outcome);
+        }
+    }
+
+    private async Task<DownloadResult> DownloadFileCoreAsync(RemoteFile detail, string destination, IProgress<DownloadProgress>? progress, CancellationToken linkStop, CancellationToken cancellationToken)
+    {
         var fileId = detail.FileId;
         if (await CheckExistingAsync(fileId, destination, detail, cancellationToken).ConfigureAwait(false) is { } already)
         {
