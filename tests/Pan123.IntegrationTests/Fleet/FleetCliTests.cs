@@ -51,6 +51,29 @@ public sealed class FleetCliTests : SandboxTest
         Assert.Equal(0, Sandbox.RateLimitedCalls);
     }
 
+    [RedisFact]
+    public async Task An_unreachable_redis_exits_3_at_once_naming_it()
+    {
+        var redis = await RedisServer.StartAsync();
+        var address = redis.ConnectionString;
+        await redis.DisposeAsync();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = await CliProcess.RunAsync(Folder, new Dictionary<string, string?>
+        {
+            ["PAN123_BASE_URL"] = Sandbox.ApiBaseAddress.ToString(),
+            ["PAN123_CLIENT_ID"] = SandboxPlatform.DemoClientId,
+            ["PAN123_CLIENT_SECRET"] = SandboxPlatform.DemoClientSecret,
+            ["XDG_CONFIG_HOME"] = PathOf("machine"),
+            ["PAN123_REDIS"] = address,
+        }, "download-info", "1001");
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("Redis is unreachable", result.Stderr, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+        Assert.Equal(0, Sandbox.TokensIssued);
+    }
+
     [Fact]
     public async Task Without_redis_the_same_fleet_mints_several_tokens_and_meets_429s()
     {
