@@ -55,7 +55,8 @@ internal sealed class RedisTokenStore(IConnectionMultiplexer redis, RedisKeys ke
             var next = await update(current, cancellationToken).ConfigureAwait(false);
             if (!ReferenceEquals(next, current))
             {
-                var lifetime = next.ExpiredAt - time.GetUtcNow();
+                // An OAuth pair lives as long as its refresh token (about 90 days), not its access token.
+                var lifetime = next.RefreshToken is not null ? TimeSpan.FromDays(100) : next.ExpiredAt - time.GetUtcNow();
                 await database.StringSetAsync(keys.Token(key), Serialize(next), lifetime > TimeSpan.Zero ? lifetime : TimeSpan.FromHours(1)).ConfigureAwait(false);
             }
 
@@ -78,6 +79,22 @@ internal sealed class RedisTokenStore(IConnectionMultiplexer redis, RedisKeys ke
         }
     }
 
+    public async ValueTask CheckpointAsync(string key, CachedAccessToken token, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await redis.GetDatabase().StringSetAsync(keys.Token(key), Serialize(token), TimeSpan.FromDays(100)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (fallback.Allows(e, "storing a checkpoint"))
+        {
+            await fallback.Tokens.CheckpointAsync(key, token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (LocalFallback.IsRedisFailure(e))
+        {
+            throw new Pan123RedisException("storing a checkpoint", e);
+        }
+    }
+
     // SET NX with a lease: the holder fetches; everyone else polls until it lets go, then re-reads.
     private async Task LockAsync(IDatabase database, RedisKey lockKey, string owner, CancellationToken cancellationToken)
     {
@@ -93,37 +110,17 @@ internal sealed class RedisTokenStore(IConnectionMultiplexer redis, RedisKeys ke
         }
     }
 
-    private static string Serialize(CachedAccessToken token)
-    {
-        var entry = new JObject { ["accessToken"] = token.AccessToken, ["expiredAt"] = token.ExpiredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture) };
-        if (token.ObtainedAt is { } obtainedAt)
-        {
-            entry["obtainedAt"] = obtainedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        return entry.ToString(Newtonsoft.Json.Formatting.None);
-    }
+    private static string Serialize(CachedAccessToken token) => TokenEntry.ToJson(token).ToString(Newtonsoft.Json.Formatting.None);
 
     private static CachedAccessToken? Parse(RedisValue value)
     {
-        if (value.IsNullOrEmpty)
-        {
-            return null;
-        }
-
         try
         {
-            var entry = JObject.Parse(value.ToString());
-            return entry.Value<string>("accessToken") is { Length: > 0 } token && Time(entry.Value<string>("expiredAt")) is { } expiredAt
-                ? new CachedAccessToken(token, expiredAt) { ObtainedAt = Time(entry.Value<string>("obtainedAt")) }
-                : null;
+            return value.IsNullOrEmpty ? null : TokenEntry.FromJson(JObject.Parse(value.ToString()));
         }
         catch (Newtonsoft.Json.JsonException)
         {
             return null;
         }
     }
-
-    private static DateTimeOffset? Time(string? text) =>
-        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value) ? value : null;
 }

@@ -45,7 +45,8 @@ internal static class ApiEndpoints
                 return;
             }
 
-            if (context.Request.Headers["Platform"] != "open_platform")
+            // The authorize page is a browser page, not an API call: no Platform header there.
+            if (context.Request.Headers["Platform"] != "open_platform" && context.Request.Path != "/auth")
             {
                 await WriteErrorAsync(context, 1, "缺少或错误的Platform请求头 (Platform: open_platform required)").ConfigureAwait(false);
                 return;
@@ -59,6 +60,8 @@ internal static class ApiEndpoints
 
             await next(context).ConfigureAwait(false);
         });
+
+        platform.OAuth.Map(app);
 
         app.MapPost("/api/v1/access_token", async context =>
         {

@@ -21,6 +21,12 @@ public sealed class SandboxPlatform : IAsyncDisposable
     /// <summary>The demo client secret that goes with <see cref="DemoClientId"/>.</summary>
     public const string DemoClientSecret = "sandbox-client-secret";
 
+    /// <summary>The demo OAuth app's client id (<c>POST /api/v1/oauth2/access_token</c>, the <c>/auth</c> page).</summary>
+    public const string DemoOAuthClientId = "sandbox-oauth-app";
+
+    /// <summary>The demo OAuth app's client secret.</summary>
+    public const string DemoOAuthClientSecret = "sandbox-oauth-secret";
+
     /// <summary>An access token the sandbox accepts from the start, for callers that skip the token request.</summary>
     public const string DemoAccessToken = "sandbox-demo-access-token";
 
@@ -45,6 +51,7 @@ public sealed class SandboxPlatform : IAsyncDisposable
     {
         TimeProvider = timeProvider;
         Links = new DownloadLinks(this);
+        OAuth = new OAuthEndpoints(this);
         (_downloadInfoRate, _fileListRate) = (new RateWindow(timeProvider), new RateWindow(timeProvider));
         _tokens[DemoAccessToken] = DateTimeOffset.MaxValue;
         AddFile(14749926, "Keyshot", 0, type: 1);
@@ -135,6 +142,17 @@ public sealed class SandboxPlatform : IAsyncDisposable
 
     internal DownloadLinks Links { get; }
 
+    internal OAuthEndpoints OAuth { get; }
+
+    /// <summary>How long an OAuth access token lives; the platform's examples say 7200 s.</summary>
+    public TimeSpan OAuthAccessTokenLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>How many OAuth refreshes the sandbox has granted (each spends a single-use refresh token).</summary>
+    public int OAuthRefreshes => OAuth.Refreshes;
+
+    /// <summary>The sandbox's authorize page, which consents at once and redirects back with a code and the state.</summary>
+    public Uri AuthorizePage => new(ApiBaseAddress, "auth");
+
     /// <summary>Starts the API and the CDN on free ports of 127.0.0.1.</summary>
     /// <param name="timeProvider">The clock for token and link expiry; the system clock by default.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -200,13 +218,15 @@ public sealed class SandboxPlatform : IAsyncDisposable
         }
     }
 
-    internal string IssueToken()
+    internal string IssueToken(TimeSpan? lifetime = null)
     {
         Interlocked.Increment(ref _tokensIssued);
         var token = "sbx." + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
-        _tokens[token] = TimeProvider.GetUtcNow() + TokenLifetime;
+        _tokens[token] = TimeProvider.GetUtcNow() + (lifetime ?? TokenLifetime);
         return token;
     }
+
+    internal void RevokeToken(string token) => _tokens.TryRemove(token, out _);
 
     internal bool TryTakeDownloadInfoPermit() => Counted(_downloadInfoRate.TryTake(DownloadInfoRequestsPerSecond));
 
@@ -330,6 +350,11 @@ public sealed class SandboxPlatform : IAsyncDisposable
         }
     }
 
+    // The OAuth token request carries the client secret, the refresh token and the code in its query:
+    // the log keeps their names, never their values.
+    private static string RedactedQuery(string query) =>
+        System.Text.RegularExpressions.Regex.Replace(query, "(?<=[?&](client_secret|refresh_token|code)=)[^&]*", "***");
+
     private void Record(SandboxServer server, HttpRequest request)
     {
         var path = request.Path.Value ?? "/";
@@ -338,7 +363,7 @@ public sealed class SandboxPlatform : IAsyncDisposable
             server,
             request.Method,
             path,
-            request.QueryString.Value ?? string.Empty,
+            RedactedQuery(request.QueryString.Value ?? string.Empty),
             request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
         while (_requests.Count > RequestLogCapacity && _requests.TryDequeue(out _))
         {

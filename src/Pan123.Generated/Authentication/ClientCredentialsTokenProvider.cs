@@ -16,10 +16,8 @@ public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider, IDisp
     private readonly Func<IPan123AuthClient> _auth;
     private readonly string _clientId;
     private readonly string _clientSecret;
-    private readonly Lock _gate = new();
     private readonly MemoryTokenStore _memory = new();
-    private CachedAccessToken? _current;
-    private Task<CachedAccessToken>? _fetch;
+    private readonly TokenSingleFlight _flight;
 
     /// <summary>Creates a provider for one client id.</summary>
     /// <param name="authClient">The client for the token request (it sends no Authorization header).</param>
@@ -44,6 +42,7 @@ public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider, IDisp
         ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
         ArgumentException.ThrowIfNullOrWhiteSpace(clientSecret);
         (_auth, _clientId, _clientSecret) = (authClientFactory, clientId, clientSecret);
+        _flight = new TokenSingleFlight(IsFresh, FetchAsync);
     }
 
     /// <summary>
@@ -65,23 +64,11 @@ public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider, IDisp
     public ILogger Logger { get; init; } = NullLogger.Instance;
 
     /// <inheritdoc />
-    public async ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken = default)
-    {
-        var current = Volatile.Read(ref _current);
-        if (current is not null && IsFresh(current))
-        {
-            return current.AccessToken;
-        }
-
-        return (await Shared(rejected: null).WaitAsync(cancellationToken).ConfigureAwait(false)).AccessToken;
-    }
+    public ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken = default) => _flight.GetAccessTokenAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<string?> RefreshAccessTokenAsync(string rejectedToken, CancellationToken cancellationToken = default)
-    {
-        var token = await Shared(rejectedToken).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return token.AccessToken == rejectedToken ? null : token.AccessToken;
-    }
+    public ValueTask<string?> RefreshAccessTokenAsync(string rejectedToken, CancellationToken cancellationToken = default) =>
+        _flight.RefreshAccessTokenAsync(rejectedToken, cancellationToken);
 
     /// <summary>Names the client id only.</summary>
     /// <returns>A description without the token or the secret.</returns>
@@ -90,40 +77,7 @@ public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider, IDisp
     /// <summary>Releases the in-memory store's lock.</summary>
     public void Dispose() => _memory.Dispose();
 
-    // Fresh until expiredAt minus the margin, the margin being at most half the token's lifetime. A token
-    // that looked expired the moment it arrived (a clock far ahead of the platform's) is used until the
-    // platform refuses it: renewing it would only fetch another that looks the same, on every call.
-    private bool IsFresh(CachedAccessToken token)
-    {
-        var lifetime = token.ObtainedAt is { } obtainedAt ? token.ExpiredAt - obtainedAt : (TimeSpan?)null;
-        if (lifetime <= TimeSpan.Zero)
-        {
-            return true;
-        }
-
-        var margin = lifetime is { } known && RefreshMargin > known / 2 ? known / 2 : RefreshMargin;
-        return token.ExpiredAt - margin > TimeProvider.GetUtcNow();
-    }
-
-    // One fetch at a time; every caller that needs a token meanwhile awaits the same task.
-    // The fetch runs without any caller's cancellation token, so one caller giving up fails no other.
-    private Task<CachedAccessToken> Shared(string? rejected)
-    {
-        lock (_gate)
-        {
-            if (_current is { } current && IsFresh(current) && current.AccessToken != rejected)
-            {
-                return Task.FromResult(current);
-            }
-
-            if (_fetch is not { IsCompleted: false })
-            {
-                _fetch = Task.Run(() => FetchAsync(rejected));
-            }
-
-            return _fetch;
-        }
-    }
+    private bool IsFresh(CachedAccessToken token) => TokenFreshness.IsFresh(token, RefreshMargin, TimeProvider);
 
     // Under the store's lock, re-reading first: whoever held it before may have stored a token we can use.
     private async Task<CachedAccessToken> FetchAsync(string? rejected)
@@ -141,7 +95,6 @@ public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider, IDisp
             token = await _memory.UpdateAsync(key, (stored, ct) => UsableOrNewAsync(stored, rejected, ct)).ConfigureAwait(false);
         }
 
-        Volatile.Write(ref _current, token);
         return token;
     }
 
@@ -161,6 +114,5 @@ public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider, IDisp
     }
 
     // Names the account and the platform, and holds no secret: a hash, so the file does not list client ids either.
-    private string CacheKey() =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(CacheScope + "\n" + _clientId)));
+    private string CacheKey() => TokenStoreKey.For(CacheScope, _clientId);
 }

@@ -39,11 +39,7 @@ public sealed class FileTokenStore : IPan123TokenStore
     public async ValueTask<CachedAccessToken?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
         var entries = await ReadEntriesAsync(cancellationToken).ConfigureAwait(false);
-        return entries?[key] is JObject entry
-            && entry.Value<string>("accessToken") is { Length: > 0 } token
-            && ParseTime(entry.Value<string>("expiredAt")) is { } expiredAt
-            ? new CachedAccessToken(token, expiredAt) { ObtainedAt = ParseTime(entry.Value<string>("obtainedAt")) }
-            : null;
+        return TokenEntry.FromJson(entries?[key]);
     }
 
     /// <inheritdoc />
@@ -60,6 +56,13 @@ public sealed class FileTokenStore : IPan123TokenStore
         }
 
         return next;
+    }
+
+    /// <inheritdoc />
+    public ValueTask CheckpointAsync(string key, CachedAccessToken token, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        return WriteAsync(key, token, cancellationToken);
     }
 
     // An exclusive lock on a file beside the store (flock on Unix, a sharing lock on Windows), waited for
@@ -100,23 +103,10 @@ public sealed class FileTokenStore : IPan123TokenStore
         }
     }
 
-    private static DateTimeOffset? ParseTime(string? text) =>
-        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time) ? time : null;
-
     private async ValueTask WriteAsync(string key, CachedAccessToken token, CancellationToken cancellationToken)
     {
         var entries = await ReadEntriesAsync(cancellationToken).ConfigureAwait(false) ?? [];
-        var entry = new JObject
-        {
-            ["accessToken"] = token.AccessToken,
-            ["expiredAt"] = token.ExpiredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        };
-        if (token.ObtainedAt is { } obtainedAt)
-        {
-            entry["obtainedAt"] = obtainedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        entries[key] = entry;
+        entries[key] = TokenEntry.ToJson(token);
         var document = new JObject { ["format"] = Format, ["entries"] = entries };
 
         var temporary = _path + "." + Guid.NewGuid().ToString("N") + ".tmp";
@@ -135,6 +125,10 @@ public sealed class FileTokenStore : IPan123TokenStore
                 await using (writer.ConfigureAwait(false))
                 {
                     await writer.WriteAsync(document.ToString(Formatting.Indented).AsMemory(), cancellationToken).ConfigureAwait(false);
+                    await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+                    // On disk before the rename: an OAuth pair lost to a power cut cannot be fetched again.
+                    stream.Flush(flushToDisk: true);
                 }
             }
 

@@ -29,6 +29,17 @@ public interface IPan123TokenStore
     /// <param name="cancellationToken">Cancels the wait for the lock and the update.</param>
     /// <returns>The entry as it stands after the update.</returns>
     ValueTask<CachedAccessToken> UpdateAsync(string key, Func<CachedAccessToken?, CancellationToken, ValueTask<CachedAccessToken>> update, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores <paramref name="token"/> at once, from inside an <see cref="UpdateAsync"/> of the same key
+    /// (whose lock the caller holds): a checkpoint before a step that cannot be undone, such as
+    /// spending a single-use refresh token.
+    /// </summary>
+    /// <param name="key">The key of the update under way.</param>
+    /// <param name="token">What to store now.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the token is stored durably.</returns>
+    ValueTask CheckpointAsync(string key, CachedAccessToken token, CancellationToken cancellationToken = default);
 }
 
 /// <summary>An access token and the moment the platform said it expires.</summary>
@@ -42,7 +53,20 @@ public sealed record CachedAccessToken(string AccessToken, DateTimeOffset Expire
     /// </summary>
     public DateTimeOffset? ObtainedAt { get; init; }
 
+    /// <summary>
+    /// For an OAuth app's user: the single-use refresh token that renews this access token, or
+    /// <see langword="null"/> for client credentials. Never logged nor part of a string.
+    /// </summary>
+    public string? RefreshToken { get; init; }
+
+    /// <summary>
+    /// For an OAuth pair: a refresh with <see cref="RefreshToken"/> was sent and its answer was not
+    /// stored (a crash in between). The refresh token may be spent, and is never sent twice: the user
+    /// must authorize again.
+    /// </summary>
+    public bool RefreshInFlight { get; init; }
+
     /// <summary>Describes the token without it.</summary>
     /// <returns>The expiry only.</returns>
-    public override string ToString() => $"CachedAccessToken {{ AccessToken = (hidden), ExpiredAt = {ExpiredAt:O} }}";
+    public override string ToString() => $"CachedAccessToken {{ AccessToken = (hidden), ExpiredAt = {ExpiredAt:O}{(RefreshToken is null ? string.Empty : ", RefreshToken = (hidden)")} }}";
 }

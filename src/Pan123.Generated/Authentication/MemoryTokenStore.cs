@@ -34,5 +34,15 @@ internal sealed class MemoryTokenStore : IPan123TokenStore, IDisposable
         }
     }
 
+    public ValueTask CheckpointAsync(string key, CachedAccessToken token, CancellationToken cancellationToken = default)
+    {
+        lock (_entries)
+        {
+            _entries[key] = token;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public void Dispose() => _lock.Dispose();
 }

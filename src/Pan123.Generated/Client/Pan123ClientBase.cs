@@ -57,12 +57,14 @@ public abstract class Pan123ClientBase
 
     /// <summary>
     /// Turns a response into the operation's result: a non-zero <c>code</c> throws
-    /// <see cref="Pan123ApiException"/>, anything outside the protocol throws
-    /// <see cref="Pan123ProtocolException"/>; otherwise the body is read into <typeparamref name="T"/>
-    /// (the envelope, whose <c>Data</c> is then never null).
+    /// <see cref="Pan123ApiException"/>, an OAuth-style refusal (<c>{error, error_description}</c>)
+    /// throws <see cref="Pan123OAuthException"/>, anything outside the protocol throws
+    /// <see cref="Pan123ProtocolException"/>; otherwise the body is read into <typeparamref name="T"/>:
+    /// the envelope, whose <c>Data</c> is then never null, or, for a response schema that does not
+    /// extend <c>Envelope</c> in the contract (the OAuth token answer), the flat object.
     /// </summary>
-    private protected static async Task<T> ReadEnvelopeAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
-        where T : Envelope
+    private protected static async Task<T> ReadResponseAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+        where T : class
     {
         var status = (int)response.StatusCode;
 
@@ -95,7 +97,7 @@ public abstract class Pan123ClientBase
 
     // parsed: the envelope as the reading handler already parsed it, so the error path does not parse it again.
     private static T Read<T>(HttpResponseMessage response, int status, ReadOnlySpan<byte> body, EnvelopeStatus? parsed)
-        where T : Envelope
+        where T : class
     {
         JsonException? mismatch = null;
         if (status == 200)
@@ -104,7 +106,8 @@ public abstract class Pan123ClientBase
             // code, is the envelope looked at on its own (an error's data need not fit the model).
             try
             {
-                if (JsonBody.Deserialize<T>(body) is { Code: Pan123ErrorCodes.Ok } result)
+                var result = JsonBody.Deserialize<T>(body);
+                if (result is Envelope { Code: Pan123ErrorCodes.Ok } || (result is not null and not Envelope))
                 {
                     return result;
                 }
@@ -115,17 +118,23 @@ public abstract class Pan123ClientBase
             }
         }
 
-        // Nothing the server sends back may carry the token into an exception: a server that echoes
-        // it (in its message, or in a field Newtonsoft then quotes) gets it replaced by ***.
-        var token = response.RequestMessage?.Headers.Authorization?.Parameter;
+        // Nothing the server sends back may carry a secret into an exception: a server that echoes the
+        // token or a secret of the query string (in its message, or in a field Newtonsoft then quotes)
+        // gets it replaced by ***.
+        var secrets = Secrets.Of(response.RequestMessage);
         var envelope = parsed ?? EnvelopeStatus.Read(body);
         if (envelope.IsEnvelope && envelope.Code != Pan123ErrorCodes.Ok)
         {
-            var message = envelope.Message is null ? null : Redact(envelope.Message, token);
+            var message = envelope.Message is null ? null : secrets.Redact(envelope.Message);
             throw new Pan123ApiException(OperationName.Of(response.RequestMessage), status, envelope.Code!.Value, message, envelope.TraceId);
         }
 
-        if (mismatch is not null && Redact(mismatch.Message, token) is var redacted && !ReferenceEquals(redacted, mismatch.Message))
+        if (OAuthError.Read(body) is { } refusal)
+        {
+            throw new Pan123OAuthException(OperationName.Of(response.RequestMessage), status, refusal.Error, refusal.Description is null ? null : secrets.Redact(refusal.Description));
+        }
+
+        if (mismatch is not null && secrets.Redact(mismatch.Message) is var redacted && !ReferenceEquals(redacted, mismatch.Message))
         {
             mismatch = new JsonSerializationException(redacted);
         }
@@ -137,11 +146,8 @@ public abstract class Pan123ClientBase
             : "the data does not match the contract: " + mismatch?.Message;
 
         // The whole body is redacted before it is cut, so no token straddles the cut.
-        var excerpt = Pan123ProtocolException.Excerpt(Redact(Encoding.UTF8.GetString(body), token));
+        var excerpt = Pan123ProtocolException.Excerpt(secrets.Redact(Encoding.UTF8.GetString(body)));
         throw new Pan123ProtocolException(OperationName.Of(response.RequestMessage), status, problem!, envelope.TraceId, excerpt, mismatch);
     }
 
-    // Returns the same instance when there is nothing to redact.
-    private static string Redact(string text, string? token) =>
-        string.IsNullOrEmpty(token) || !text.Contains(token, StringComparison.Ordinal) ? text : text.Replace(token, "***", StringComparison.Ordinal);
 }

@@ -21,6 +21,14 @@ public sealed class Pan123ClientOptions
     /// <summary>The developer's client secret that goes with <see cref="ClientId"/>. Never logged.</summary>
     public string? ClientSecret { get; set; }
 
+    /// <summary>
+    /// <see cref="ClientId"/> and <see cref="ClientSecret"/> are an OAuth app's: calls act for the user
+    /// whose pair the token store holds (<see cref="OAuthTokenProvider"/>; store it first with
+    /// <see cref="Pan123OAuth.ExchangeCodeAsync"/> or <c>pan123 login</c>). Needs a store that outlives
+    /// the process: <see cref="TokenCachePath"/>, or Redis. Default: off (client credentials).
+    /// </summary>
+    public bool OAuthApp { get; set; }
+
     /// <summary>With client credentials: how long before <c>expiredAt</c> a token is renewed. Default: 5 minutes.</summary>
     public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -34,8 +42,9 @@ public sealed class Pan123ClientOptions
     /// <summary>
     /// Client-side request rates per operation, keyed by the contract's operation id
     /// (<c>GetDownloadInfo</c>, <c>GetAccessToken</c>), per registered client (so per account).
-    /// Defaults from the platform's documented limits: GetDownloadInfo 5/s, GetAccessToken 8/s, and
-    /// GetFileList 5/s (the platform's tables say 15, or 5 free / 10 VIP: the lower figure). Set a
+    /// Defaults from the platform's documented limits: GetDownloadInfo 5/s, GetAccessToken 8/s,
+    /// GetFileList 5/s (the platform's tables say 15, or 5 free / 10 VIP: the lower figure) and
+    /// GetOAuthToken 1/s (the platform allows 100 a minute). Set a
     /// value to 0 or remove it for no limit.
     /// </summary>
     public IDictionary<string, int> RequestsPerSecond { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
@@ -43,6 +52,7 @@ public sealed class Pan123ClientOptions
         ["GetDownloadInfo"] = 5,
         ["GetAccessToken"] = 8,
         ["GetFileList"] = 5,
+        ["GetOAuthToken"] = 1,
     };
 
     /// <summary>How many times a transient failure (HTTP 408/429/5xx, a connection error, a timeout, body code 429 or 20103) is retried. Default: 3.</summary>

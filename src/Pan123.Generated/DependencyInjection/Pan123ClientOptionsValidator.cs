@@ -23,7 +23,7 @@ internal sealed class Pan123ClientOptionsValidator : IValidateOptions<Pan123Clie
         }
         else if (string.IsNullOrWhiteSpace(options.ClientId) || string.IsNullOrWhiteSpace(options.ClientSecret))
         {
-            failures.Add("Pan123ClientOptions.ClientId and ClientSecret must both be set for client credentials.");
+            failures.Add($"Pan123ClientOptions.ClientId and ClientSecret must both be set for {(options.OAuthApp ? "an OAuth app" : "client credentials")}.");
         }
 
         if (options.MaxRetryAttempts < 0 || options.RetryBaseDelay < TimeSpan.Zero || options.AttemptTimeout <= TimeSpan.Zero

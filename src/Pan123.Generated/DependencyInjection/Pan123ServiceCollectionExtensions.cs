@@ -206,11 +206,26 @@ public static class Pan123ServiceCollectionExtensions
 
         // A fresh auth client (and HttpClient from the factory) per token request: the provider lives as long as
         // the application, and must not pin one HttpClient and its handlers for all that time.
-        return new ClientCredentialsTokenProvider(() => services.GetRequiredKeyedService<IPan123AuthClient>(name), options.ClientId!, options.ClientSecret!)
+        IPan123AuthClient Auth() => services.GetRequiredKeyedService<IPan123AuthClient>(name);
+
+        // A store registered for this registration (Redis, for a fleet) wins over the token file.
+        var store = services.GetKeyedService<IPan123TokenStore>(name) ?? (options.TokenCachePath is { } path ? new FileTokenStore(path) : null);
+        if (options.OAuthApp)
+        {
+            return new OAuthTokenProvider(Auth, options.ClientId!, options.ClientSecret!,
+                store ?? throw new InvalidOperationException("Pan123ClientOptions.OAuthApp needs a token store that outlives the process: set TokenCachePath, or add Redis (AddPan123Redis)."))
+            {
+                RefreshMargin = options.TokenRefreshMargin,
+                CacheScope = options.BaseAddress.AbsoluteUri,
+                TimeProvider = services.GetRequiredService<TimeProvider>(),
+                Logger = Logger(services),
+            };
+        }
+
+        return new ClientCredentialsTokenProvider(Auth, options.ClientId!, options.ClientSecret!)
         {
             RefreshMargin = options.TokenRefreshMargin,
-            // A store registered for this registration (Redis, for a fleet) wins over the token file.
-            Store = services.GetKeyedService<IPan123TokenStore>(name) ?? (options.TokenCachePath is { } path ? new FileTokenStore(path) : null),
+            Store = store,
             CacheScope = options.BaseAddress.AbsoluteUri,
             TimeProvider = services.GetRequiredService<TimeProvider>(),
             Logger = Logger(services),

@@ -8,6 +8,8 @@ namespace Pan123.IntegrationTests.Fleet;
 /// asking for 25 links each from one account that the sandbox holds to 5 download_info calls a
 /// second: with PAN123_REDIS they share one token and one limit; without it they cannot.
 /// </summary>
+// Timing-sensitive (the account's limit is measured by the sandbox to the second): run alone, not beside the rest of the suite.
+[Collection(AloneCollection.Name)]
 public sealed class FleetCliTests : SandboxTest
 {
     private const int Workers = 4;

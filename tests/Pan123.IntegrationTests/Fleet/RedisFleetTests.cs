@@ -13,6 +13,8 @@ namespace Pan123.IntegrationTests.Fleet;
 /// Tokens, limits and 429 pauses shared through a real Redis: separate service providers stand for
 /// separate processes (the CLI tests run real ones).
 /// </summary>
+// Timing-sensitive (the account's limit is measured by the sandbox to the second): run alone, not beside the rest of the suite.
+[Collection(AloneCollection.Name)]
 public sealed class RedisFleetTests : SandboxTest
 {
     private const string LinkPath = "/api/v1/file/download_info";

@@ -5,6 +5,7 @@ using Pan123.Sandbox;
 namespace Pan123.IntegrationTests.Library;
 
 /// <summary>Listings, paths, and folder and id-list downloads against the sandbox.</summary>
+[Collection(AloneCollection.Name)]
 public sealed class FolderTests : SandboxTest
 {
     private const string ListPath = "/api/v2/file/list";

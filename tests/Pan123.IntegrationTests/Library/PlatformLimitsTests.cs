@@ -6,6 +6,7 @@ using Pan123.Sandbox;
 namespace Pan123.IntegrationTests.Library;
 
 /// <summary>The client's token, retry and rate-limit behaviour against the sandbox over real sockets.</summary>
+[Collection(AloneCollection.Name)]
 public sealed class PlatformLimitsTests : SandboxTest
 {
     private ServiceProvider ClientCredentials(string name = "", string clientId = SandboxPlatform.DemoClientId)

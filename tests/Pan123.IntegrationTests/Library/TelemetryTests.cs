@@ -8,7 +8,12 @@ using Pan123.Sandbox;
 
 namespace Pan123.IntegrationTests.Library;
 
-/// <summary>The Pan123 spans and instruments, exported by OpenTelemetry's in-memory exporter, and no secret in any of them.</summary>
+/// <summary>
+/// The Pan123 spans and instruments, exported by OpenTelemetry's in-memory exporter, and no secret in
+/// any of them. The source and meter are process-wide, so these tests run alone: no other test's
+/// spans or counts can land in what they read.
+/// </summary>
+[Collection(TelemetryCollection.Name)]
 public sealed class TelemetryTests : SandboxTest
 {
     private static readonly ActivitySource Caller = new("Pan123.Tests.Caller");
@@ -100,4 +105,10 @@ public sealed class TelemetryTests : SandboxTest
 
         return tags;
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryCollection
+{
+    public const string Name = "Telemetry, alone";
 }

@@ -36,9 +36,23 @@ internal static class ContractConformance
                 continue;
             }
 
-            var code = JObject.Parse(answer.Body).Value<int?>("code");
+            var json = JObject.Parse(answer.Body);
+            var code = json.Value<int?>("code");
             JsonSchema schema;
-            if (code == 0)
+            var flat = !operation.Responses["200"].Content["application/json"].Schema.ActualSchema.AllInheritedSchemas.Any(s => s == contract.Components.Schemas["Envelope"])
+                && operation.Responses["200"].Content["application/json"].Schema.ActualSchema.AllOf.Count == 0;
+            if (flat && code is null && json["error"] is not null)
+            {
+                // An OAuth-style refusal, as the flat operation's description documents: {error, error_description}.
+                if (json["error"]?.Type != JTokenType.String)
+                {
+                    violations.Add($"{what}: an OAuth refusal without a string 'error' (answer: {Excerpt(answer.Body)})");
+                }
+
+                continue;
+            }
+
+            if (code == 0 || (flat && code is null))
             {
                 schema = operation.Responses["200"].Content["application/json"].Schema.ActualSchema;
             }
