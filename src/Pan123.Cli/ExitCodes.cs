@@ -34,7 +34,9 @@ internal static class ExitCodes
         Configuration (options first, then environment):
           --base-url / PAN123_BASE_URL     the API address (default https://open-api.123pan.com)
           PAN123_ACCESS_TOKEN              an access token; it is never accepted as an argument nor printed
-          PAN123_CLIENT_ID + PAN123_CLIENT_SECRET   client credentials, used when no access token is set
+          PAN123_CLIENT_ID + PAN123_CLIENT_SECRET   client credentials, used when no access token is set; for an OAuth
+                                           app, 'pan123 login' stores a user's pair and later commands act for that user
+          Credentials, first match wins: PAN123_ACCESS_TOKEN; a stored OAuth pair (pan123 login); client credentials.
           PAN123_REDIS                     a StackExchange.Redis connection string: share tokens, rate limits and 429 pauses with every
                                            other worker of the account (a fleet)
           --sandbox                        use the embedded sandbox platform instead: no account or network needed

@@ -13,6 +13,10 @@ internal static class FailureReport
                 (ExitCodes.Cancelled, "cancelled."),
             Pan123ApiException e =>
                 (ExitCodes.PlatformError, $"the platform answered code {e.ErrorCode}: {e.PlatformMessage} (x-traceID: {e.TraceId ?? "none"}, {e.Operation})"),
+            Pan123OAuthException e =>
+                (ExitCodes.PlatformError, $"the platform refused: {e.Error}: {e.Description}{(e.RequiresAuthorization ? " Run 'pan123 login' again." : string.Empty)}"),
+            Pan123AuthorizationRequiredException =>
+                (ExitCodes.PlatformError, failure.Message),
             UsageException or Pan123PathException =>
                 (ExitCodes.Usage, failure.Message),
             ArgumentException e =>

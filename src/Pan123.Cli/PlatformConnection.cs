@@ -20,8 +20,40 @@ internal sealed class PlatformConnection : IAsyncDisposable
 
     public Pan123BatchDownloader Batch => _services.GetRequiredService<Pan123BatchDownloader>();
 
-    /// <summary>Resolves the settings; throws <see cref="UsageException"/> for what is missing or wrong, before any request.</summary>
+    public IPan123AuthClient Auth => _services.GetRequiredService<IPan123AuthClient>();
+
+    public Pan123ClientOptions Options => _services.GetRequiredService<IOptions<Pan123ClientOptions>>().Value;
+
+    /// <summary>Where this registration keeps tokens and OAuth pairs: Redis with PAN123_REDIS, else the token file.</summary>
+    public IPan123TokenStore TokenStore =>
+        _services.GetKeyedService<IPan123TokenStore>(string.Empty) ?? new FileTokenStore(Options.TokenCachePath ?? FileTokenStore.DefaultPath);
+
+    /// <summary>
+    /// Resolves the settings; throws <see cref="UsageException"/> for what is missing or wrong, before any
+    /// request. Credentials, first match wins: PAN123_ACCESS_TOKEN; a stored OAuth pair (pan123 login)
+    /// for PAN123_CLIENT_ID; PAN123_CLIENT_ID + PAN123_CLIENT_SECRET as client credentials.
+    /// </summary>
     public static async Task<PlatformConnection> OpenAsync(CommonSettings settings, Action<Pan123DownloadOptions>? download, CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(settings, download, oauthApp: false, cancellationToken).ConfigureAwait(false);
+        var options = connection.Options;
+        if (settings.UseSandbox || options.AccessToken is not null || options.ClientId is null)
+        {
+            return connection;
+        }
+
+        // A user logged in with this app (pan123 login): act for them, not as the developer.
+        var pair = await connection.TokenStore.ReadAsync(OAuthTokenProvider.StoreKey(options.BaseAddress.AbsoluteUri, options.ClientId), cancellationToken).ConfigureAwait(false);
+        if (pair?.RefreshToken is null)
+        {
+            return connection;
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+        return await OpenAsync(settings, download, oauthApp: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<PlatformConnection> OpenAsync(CommonSettings settings, Action<Pan123DownloadOptions>? download, bool oauthApp, CancellationToken cancellationToken)
     {
         IAsyncDisposable? sandbox = null;
         Action<Pan123ClientOptions> credentials;
@@ -42,7 +74,11 @@ internal sealed class PlatformConnection : IAsyncDisposable
         }
 
         var services = new ServiceCollection();
-        var client = services.AddPan123Client(credentials);
+        var client = services.AddPan123Client(options =>
+        {
+            credentials(options);
+            options.OAuthApp = oauthApp;
+        });
         if (!settings.UseSandbox && Environment.GetEnvironmentVariable("PAN123_REDIS") is { Length: > 0 } redis)
         {
             // A fleet: tokens, limits and 429 pauses shared with every other worker of the account.

@@ -8,6 +8,8 @@ var root = new RootCommand("pan123: download files from the 123pan (123云盘) o
     LsCommand.Create(common),
     DownloadInfoCommand.Create(common),
     DownloadCommand.Create(common),
+    LoginCommand.Create(common),
+    LoginCommand.CreateLogout(common),
     SandboxCommand.Create(),
 };
 foreach (var option in common.All)
