@@ -15,6 +15,10 @@ internal static class JsonBody
     private static readonly JsonSerializerSettings Settings = Pan123JsonSettings.Apply(new JsonSerializerSettings());
     private static readonly JsonSerializer Serializer = JsonSerializer.Create(Settings);
 
+    // Native AOT (issue 16): Newtonsoft fills the models' AdditionalProperties ([JsonExtensionData]) through
+    // the dictionary's methods, found by reflection; these keep them when the app is trimmed.
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties, typeof(Dictionary<string, object>))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties, typeof(IDictionary<string, object>))]
     public static T? Deserialize<T>(ReadOnlySpan<byte> utf8)
     {
         if (utf8.StartsWith(Encoding.UTF8.Preamble))
