@@ -111,13 +111,22 @@ internal sealed class SandboxProcess : IAsyncDisposable
         }
     }
 
-    // The dotnet host that runs this process: <root>/shared/Microsoft.NETCore.App/<version>/ is where
-    // System.Private.CoreLib lives, and <root>/dotnet is the host. PATH's dotnet may be another install.
+    // The dotnet host that runs this process: <root>/shared/Microsoft.NETCore.App/<version>/ is the
+    // runtime folder, and <root>/dotnet is the host (PATH's dotnet may be another install). A native
+    // pan123 has no runtime folder: DOTNET_ROOT, then PATH's dotnet.
     private static string Muxer()
     {
-        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location);
-        var root = runtime is null ? null : Path.GetFullPath(Path.Combine(runtime, "..", "..", ".."));
-        var host = root is null ? null : Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
-        return host is not null && File.Exists(host) ? host : "dotnet";
+        var runtime = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory();
+        var fromRuntime = string.IsNullOrEmpty(runtime) ? null : Path.GetFullPath(Path.Combine(runtime, "..", "..", ".."));
+        foreach (var root in new[] { fromRuntime, Environment.GetEnvironmentVariable("DOTNET_ROOT") })
+        {
+            var host = string.IsNullOrEmpty(root) ? null : Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+            if (host is not null && File.Exists(host))
+            {
+                return host;
+            }
+        }
+
+        return "dotnet";
     }
 }

@@ -3,13 +3,19 @@ using StackExchange.Redis;
 namespace Pan123.Redis;
 
 /// <summary>
-/// The per-operation limits of one account, shared by the fleet: a sliding window of
-/// <see cref="Pan123RateLimiters"/>' length kept in a sorted set per operation, checked and taken
+/// The per-operation limits of one account, shared by the fleet: a sliding window (<see cref="Window"/>)
+/// kept in a sorted set per operation, checked and taken
 /// atomically in one Lua script on Redis's own clock (so machines with different clocks agree), and a
 /// pause key that a 429 anywhere sets for everyone.
 /// </summary>
 internal sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys keys, IReadOnlyDictionary<string, int> requestsPerSecond, TimeProvider time, LocalFallback fallback) : IPan123RateLimiter
 {
+    // Wider than the local limiter's 1.025 s: a permit is granted here, then the request still has to
+    // leave another process (a cold one connects and compiles first), so the time from grant to the
+    // platform varies more; a request that arrives late must not share the platform's second with
+    // the next window's first (seen: one 429 in 100 with four processes starting at once).
+    internal static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1100);
+
     // Returns 0 when a permit was taken, else how many milliseconds to wait before asking again.
     private static readonly LuaScript Acquire = LuaScript.Prepare("""
         local t = redis.call('TIME')
@@ -38,7 +44,7 @@ internal sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys k
     public async ValueTask WaitAsync(string operationId, CancellationToken cancellationToken)
     {
         var limit = requestsPerSecond.TryGetValue(operationId, out var perSecond) && perSecond > 0 ? perSecond : 0;
-        var window = (long)Pan123RateLimiters.Window.TotalMilliseconds;
+        var window = (long)Window.TotalMilliseconds;
         while (true)
         {
             long wait;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 namespace Pan123.Cli.Commands;
 
@@ -34,7 +34,7 @@ internal static class DownloadInfoCommand
             if (parse.GetValue(fromFile) is not { } list)
             {
                 var info = (await connection.Files.GetDownloadInfoAsync(parse.GetValue(fileId), cancellationToken: ct).ConfigureAwait(false)).Data;
-                await output.WriteLineAsync(parse.GetValue(json) ? JsonConvert.SerializeObject(info) : info.DownloadUrl).ConfigureAwait(false);
+                await output.WriteLineAsync(parse.GetValue(json) ? AsJson(info) : info.DownloadUrl).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
@@ -72,5 +72,18 @@ internal static class DownloadInfoCommand
             return code;
         }, cancellationToken));
         return command;
+    }
+
+    // The data object as the platform sent it, fields the contract does not know included; built
+    // without reflection, so a native pan123 prints the same.
+    private static string AsJson(DownloadInfo info)
+    {
+        var data = new JObject { ["downloadUrl"] = info.DownloadUrl };
+        foreach (var (name, value) in info.AdditionalProperties ?? new Dictionary<string, object>())
+        {
+            data[name] = value is JToken token ? token : JValue.CreateString(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return data.ToString(Newtonsoft.Json.Formatting.None);
     }
 }

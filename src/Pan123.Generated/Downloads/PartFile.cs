@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using Newtonsoft.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Pan123;
 
@@ -107,7 +108,7 @@ internal sealed class PartFile : IAsyncDisposable
     {
         Validator = validator;
         var temporary = _notePath + ".tmp";
-        var note = JsonConvert.SerializeObject(new Note(_fileId, _md5, validator, [[0, Stream.Position]]));
+        var note = JsonSerializer.Serialize(new Note(_fileId, _md5, validator, [[0, Stream.Position]]), PartNoteJson.Default.Note);
         File.Delete(temporary);
         var stream = LinkSafeFile.TryCreateNew(temporary) ?? throw new IOException($"'{temporary}' was created by someone else while this download held its part file.");
         await using (stream.ConfigureAwait(false))
@@ -179,7 +180,7 @@ internal sealed class PartFile : IAsyncDisposable
         {
             // A link at the note's name is not read: whoever planted it does not get to say what the part holds.
             return File.Exists(_notePath) && !LinkSafeFile.IsLink(_notePath)
-                ? JsonConvert.DeserializeObject<Note>(File.ReadAllText(_notePath))
+                ? JsonSerializer.Deserialize(File.ReadAllText(_notePath), PartNoteJson.Default.Note)
                 : null;
         }
         catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
@@ -220,7 +221,7 @@ internal sealed class PartFile : IAsyncDisposable
     /// "everything in the part file, from byte 0". A download writes in order from the first range's
     /// start, so bytes appended after the note was saved belong to that range.
     /// </summary>
-    private sealed record Note(long FileId, string Md5, string? Validator, long[][]? Ranges)
+    internal sealed record Note(long FileId, string Md5, string? Validator, long[][]? Ranges)
     {
         public long ContiguousFromZero(long partLength)
         {
@@ -255,3 +256,11 @@ internal sealed class PartFile : IAsyncDisposable
         }
     }
 }
+
+/// <summary>
+/// The note's JSON, generated at compile time (System.Text.Json source generation): no reflection, so
+/// a trimmed, native pan123 reads and writes notes as the framework-dependent one does. Property
+/// names as written since 0.1.0 (FileId, Md5, Validator, Ranges).
+/// </summary>
+[JsonSerializable(typeof(PartFile.Note))]
+internal sealed partial class PartNoteJson : JsonSerializerContext;
