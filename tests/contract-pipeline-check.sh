@@ -22,6 +22,15 @@ assert old in text, old
 open(path, 'w', encoding='utf-8').write(text.replace(old, new, 1))
 PY
 }
+remove_file_detail() { python3 - "$work/copy/openapi/pan123.yaml" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path, encoding='utf-8').read()
+start = text.index('  /api/v1/file/detail:\n')
+end = text.index('  /api/v2/file/list:\n')
+open(path, 'w', encoding='utf-8').write(text[:start] + text[end:])
+PY
+}
 expect() {
   local want=$1 what=$2 step=$3
   if ROOT="$work/copy" "$root/scripts/contract.sh" "$step" >"$work/out" 2>&1; then got=pass; else got=fail; fi
@@ -38,24 +47,10 @@ sed -i '/operationId: GetFileDetail/{n;s/^      x-error-codes:.*$/      x-error-
 expect fail "an operation without error codes" lint
 
 copy 0.1.1
-python3 - "$work/copy/openapi/pan123.yaml" <<'PY'
-import sys, re
-path = sys.argv[1]
-text = open(path, encoding='utf-8').read()
-start = text.index('  /api/v1/file/detail:\n')
-end = text.index('  /api/v2/file/list:\n')
-open(path, 'w', encoding='utf-8').write(text[:start] + text[end:])
-PY
+remove_file_detail
 expect fail "a removed operation at 0.1.1" breaking
 copy 0.2.0
-python3 - "$work/copy/openapi/pan123.yaml" <<'PY'
-import sys
-path = sys.argv[1]
-text = open(path, encoding='utf-8').read()
-start = text.index('  /api/v1/file/detail:\n')
-end = text.index('  /api/v2/file/list:\n')
-open(path, 'w', encoding='utf-8').write(text[:start] + text[end:])
-PY
+remove_file_detail
 expect pass "a removed operation with the minor version raised" breaking
 
 copy 0.1.1

@@ -17,7 +17,7 @@ internal static class BatchReport
         foreach (var file in result.Files.Where(f => f.Outcome is BatchFileOutcome.Failed or BatchFileOutcome.NotAttempted))
         {
             var what = file.Outcome == BatchFileOutcome.NotAttempted ? "not downloaded" : "failed";
-            var trace = file.Error is Pan123Exception { TraceId: { } traceId } ? $" (x-traceID: {traceId})" : string.Empty;
+            var trace = FailureReport.TraceSuffix(file.Error);
             await error.WriteLineAsync($"pan123: {what}: {file.FileId} {file.RemotePath}: {file.Reason}{trace}").ConfigureAwait(false);
         }
 

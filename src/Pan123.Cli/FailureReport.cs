@@ -5,6 +5,10 @@ namespace Pan123.Cli;
 /// <summary>Turns a failure into one readable stderr line and the documented exit code; no stack traces unless --verbose.</summary>
 internal static class FailureReport
 {
+    /// <summary>" (x-traceID: ...)" for a platform failure that has one, for the per-file failure lines of a batch.</summary>
+    public static string TraceSuffix(Exception? failure) =>
+        failure is Pan123Exception { TraceId: { } traceId } ? $" (x-traceID: {traceId})" : string.Empty;
+
     public static int Write(Exception failure, bool verbose, TextWriter error, CancellationToken cancellationToken)
     {
         var (code, message) = failure switch

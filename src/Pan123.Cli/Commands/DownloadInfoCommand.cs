@@ -63,7 +63,7 @@ internal static class DownloadInfoCommand
                 else
                 {
                     var failure = links[i].Error!;
-                    var trace = failure is Pan123Exception { TraceId: { } traceId } ? $" (x-traceID: {traceId})" : string.Empty;
+                    var trace = FailureReport.TraceSuffix(failure);
                     await error.WriteLineAsync(FormattableString.Invariant($"pan123: failed: {ids[i]}: {(failure is Pan123ApiException api ? $"code {api.ErrorCode}: {api.PlatformMessage}" : failure.Message)}{trace}")).ConfigureAwait(false);
                     code = failure is Pan123ApiException || code == ExitCodes.PlatformError ? ExitCodes.PlatformError : ExitCodes.TransferFailure;
                 }

@@ -82,12 +82,13 @@ public class Pan123BatchDownloader
         var known = details.Where(d => d.File is not null).Select(d => d.File!).DistinctBy(f => f.FileId).ToList();
         var names = LocalNames.For(known.Select(f => (f.FileId, f.Filename)));
         var plan = new List<Planned>();
+        var planned = new HashSet<long>();
         var failed = new List<BatchFileResult>();
         for (var i = 0; i < ids.Count; i++)
         {
             if (details[i] is { File: { } file })
             {
-                if (plan.All(p => p.File.FileId != file.FileId))
+                if (planned.Add(file.FileId))
                 {
                     plan.Add(new Planned(file, file.Filename, Path.Combine(folder, names[file.FileId])));
                 }

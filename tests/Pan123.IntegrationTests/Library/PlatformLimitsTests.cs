@@ -105,10 +105,7 @@ public sealed class PlatformLimitsTests : SandboxTest
     public async Task A_refused_connection_to_the_token_endpoint_is_retried()
     {
         // A port that was just free: nothing listens there, so every connection is refused at once.
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPort.Free();
         var services = new ServiceCollection();
         services.AddPan123Client(o =>
         {

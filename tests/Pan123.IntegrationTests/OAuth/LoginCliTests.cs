@@ -23,7 +23,7 @@ public sealed class LoginCliTests : SandboxTest
     // the loopback listener (with the state changed, when asked).
     private async Task<(int ExitCode, string Stdout, string Stderr)> LoginAsync(bool tamperState = false)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var login = CliProcess.Start(Folder, Environment, "login", "--redirect-uri", $"http://127.0.0.1:{port}/callback", "--authorize-page", Sandbox.AuthorizePage.ToString(), "--timeout", "60");
         var stderr = login.StandardError.ReadToEndAsync();
         var stdout = new System.Text.StringBuilder();
@@ -130,14 +130,5 @@ public sealed class LoginCliTests : SandboxTest
         Assert.True(logout.ExitCode == 0, logout.ToString());
         Assert.Equal(1, Calls("/api/v1/access_token")); // back to client credentials, which this app's id is not
         Assert.Equal(1, info.ExitCode);
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

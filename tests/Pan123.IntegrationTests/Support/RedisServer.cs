@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using StackExchange.Redis;
 
 namespace Pan123.IntegrationTests.Support;
@@ -24,7 +22,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync(int? port = null)
     {
-        var server = new RedisServer(port ?? FreePort());
+        var server = new RedisServer(port ?? LoopbackPort.Free());
         await server.StartAgainAsync();
         return server;
     }
@@ -77,14 +75,6 @@ public sealed class RedisServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
 
 /// <summary>A test that needs a real Redis server: skipped, with the reason, where redis-server is not installed.</summary>
