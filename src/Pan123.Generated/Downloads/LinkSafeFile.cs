@@ -161,7 +161,7 @@ internal static partial class LinkSafeFile
         _ = Native.FSync(handle);
     }
 
-    private static FileStream Lock(SafeFileHandle handle, string path)
+    private static LockedFileStream Lock(SafeFileHandle handle, string path)
     {
         if (Native.Flock(handle, Native.LockExclusive | Native.LockNonBlocking) != 0)
         {
@@ -172,7 +172,7 @@ internal static partial class LinkSafeFile
 
         try
         {
-            return new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0);
+            return new LockedFileStream(handle);
         }
         catch
         {
@@ -181,11 +181,43 @@ internal static partial class LinkSafeFile
         }
     }
 
+    /// <summary>
+    /// A stream whose <c>flock</c> is released before its descriptor is closed. A process forked by
+    /// anyone in this process between our open and its exec holds a copy of the descriptor, and with
+    /// it the lock, after our close: the finished file would then look in use for a moment.
+    /// </summary>
+    private sealed class LockedFileStream(SafeFileHandle handle) : FileStream(handle, FileAccess.ReadWrite, bufferSize: 0)
+    {
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                Unlock();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        public override ValueTask DisposeAsync()
+        {
+            Unlock();
+            return base.DisposeAsync();
+        }
+
+        private void Unlock()
+        {
+            if (OperatingSystem.IsLinux() && !SafeFileHandle.IsClosed)
+            {
+                _ = Native.Flock(SafeFileHandle, Native.LockRelease);
+            }
+        }
+    }
+
     /// <summary>libc calls for Linux; the open flags are the kernel's, which differ between architectures.</summary>
     private static partial class Native
     {
         public const int ENOENT = 2, ENXIO = 6, EEXIST = 17, EISDIR = 21, EWOULDBLOCK = 11, ELOOP = 40;
-        public const int LockExclusive = 2, LockNonBlocking = 4;
+        public const int LockExclusive = 2, LockNonBlocking = 4, LockRelease = 8;
         private const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100, AtEmptyPath = 0x1000;
         private const uint StatxTypeModeIno = 0x1 | 0x2 | 0x100;
 
