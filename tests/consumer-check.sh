@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The packages as a consumer gets them: packs Pan123.Generated and Pan123.Cli into a local folder
-# feed, checks what the library package holds, builds a fresh console project outside the solution
-# that takes Pan123.Generated from that feed only and calls the sandbox through AddPan123Client, then
-# installs the pan123 tool from the feed and runs the README's demo with it.
+# The packages as a consumer gets them: packs every package into a local folder feed (scripts/pack.sh;
+# or takes the feed in PAN123_FEED, packed from this commit), checks what the packages hold, builds a
+# fresh console project outside the solution that takes Pan123.Generated from that feed only and calls
+# the sandbox through AddPan123Client, then installs the pan123 tool from the feed (native on
+# linux-x64), runs the README's demo with it, and runs the framework-dependent fallback on the base
+# .NET runtime alone.
 #
 #   tests/consumer-check.sh            (exits non-zero with a message on the first failed check)
 set -euo pipefail
@@ -22,14 +24,19 @@ step() { echo "consumer check: $*"; }
 version=$(dotnet msbuild "$root/src/Pan123.Generated" -getProperty:Version)
 feed="$work/feed"
 
-step "packing $version"
-dotnet pack "$root/src/Pan123.Generated" -c Release -o "$feed" -nologo -v:q >/dev/null
-dotnet pack "$root/src/Pan123.Cli" -c Release -o "$feed" -nologo -v:q >/dev/null
-dotnet pack "$root/src/Pan123.Generated.Redis" -c Release -o "$feed" -nologo -v:q >/dev/null
+if [ -n "${PAN123_FEED:-}" ]; then
+  feed=$(cd "$PAN123_FEED" && pwd)
+  step "using the packages in $feed"
+else
+  step "packing $version"
+  "$root/scripts/pack.sh" "$feed" >/dev/null
+fi
 library="$feed/Pan123.Generated.$version.nupkg"
 tool="$feed/Pan123.Cli.$version.nupkg"
+tool_any="$feed/Pan123.Cli.any.$version.nupkg"
+tool_native="$feed/Pan123.Cli.linux-x64.$version.nupkg"
 redis_package="$feed/Pan123.Generated.Redis.$version.nupkg"
-for package in "$library" "$tool" "$redis_package" "${library%.nupkg}.snupkg"; do
+for package in "$library" "$tool" "$tool_any" "$tool_native" "$redis_package" "${library%.nupkg}.snupkg"; do
   [ -f "$package" ] || fail "missing $(basename "$package")"
 done
 
@@ -51,17 +58,29 @@ redis_nuspec=$(unzip -p "$redis_package" Pan123.Generated.Redis.nuspec)
 grep -q '<dependency id="StackExchange.Redis"' <<<"$redis_nuspec" || fail "Pan123.Generated.Redis lacks its StackExchange.Redis dependency"
 grep -q "<dependency id=\"Pan123.Generated\" version=\"$version\"" <<<"$redis_nuspec" || fail "Pan123.Generated.Redis does not depend on Pan123.Generated $version"
 # Listings go through variables, not pipes: with pipefail, grep -q leaving early fails the pipe.
-tool_listing=$(unzip -Z1 "$tool")
 tool_nuspec=$(unzip -p "$tool" Pan123.Cli.nuspec)
-grep -qx 'tools/net10.0/any/pan123.dll' <<<"$tool_listing" || fail "the tool package lacks pan123.dll"
 grep -q '<packageType name="DotnetTool"' <<<"$tool_nuspec" || fail "Pan123.Cli is not a .NET tool package"
-grep -qx 'tools/net10.0/any/sandbox/pan123-sandbox.dll' <<<"$tool_listing" || fail "the tool package lacks the sandbox program"
-tool_runtime=$(unzip -p "$tool" tools/net10.0/any/pan123.runtimeconfig.json)
+tool_settings=$(unzip -p "$tool" tools/any/any/DotnetToolSettings.xml)
+for rid in linux-x64 any; do
+  grep -q "RuntimeIdentifier=\"$rid\" Id=\"Pan123.Cli.$rid\"" <<<"$tool_settings" || fail "the pointer package does not name Pan123.Cli.$rid: $tool_settings"
+done
+# The fallback for every other platform: framework-dependent, base runtime only, the sandbox beside it.
+any_listing=$(unzip -Z1 "$tool_any")
+grep -qx 'tools/net10.0/any/pan123.dll' <<<"$any_listing" || fail "the fallback package lacks pan123.dll"
+grep -qx 'tools/net10.0/any/sandbox/pan123-sandbox.dll' <<<"$any_listing" || fail "the fallback package lacks the sandbox program"
+tool_runtime=$(unzip -p "$tool_any" tools/net10.0/any/pan123.runtimeconfig.json)
 ! grep -q 'Microsoft.AspNetCore.App' <<<"$tool_runtime" || fail "pan123 asks for ASP.NET Core: $tool_runtime"
+# linux-x64: the native program and the sandbox, no managed program, no debug files.
+native_listing=$(unzip -Z1 "$tool_native")
+grep -qx 'tools/any/linux-x64/pan123' <<<"$native_listing" || fail "the linux-x64 package lacks the native pan123"
+grep -qx 'tools/any/linux-x64/sandbox/pan123-sandbox.dll' <<<"$native_listing" || fail "the linux-x64 package lacks the sandbox program"
+native_files=$(grep -v DotnetToolSettings.xml <<<"$native_listing")
+! grep -qE '^tools/any/linux-x64/[^/]*\.(dll|pdb|dbg|xml)$' <<<"$native_files" || fail "the linux-x64 package carries managed or debug files: $native_listing"
 
 step "installing the pan123 tool from the feed"
 dotnet tool install --tool-path "$work/tools" --add-source "$feed" --version "$version" Pan123.Cli >/dev/null
 pan123="$work/tools/pan123"
+[ "$(head -c 4 "$(readlink -f "$pan123")" | od -An -c | tr -d ' ')" = '177ELF' ] || fail "the installed pan123 is not the native executable"
 
 step "starting 'pan123 sandbox'"
 mkfifo "$work/sandbox.in"
@@ -133,7 +152,11 @@ step "running the installed tool: pan123 download 14749954 --sandbox"
 [ "$(cat "$work/download.out")" = "$work/demo.bin" ] || fail "pan123 printed $(cat "$work/download.out")"
 [ "$(stat -c %s "$work/demo.bin")" = 8388608 ] || fail "demo.bin has the wrong size"
 
-step "running the installed tool with the base .NET runtime only (no ASP.NET Core)"
+step "running the native tool with no .NET in its environment"
+native_url=$(env -i PATH=/usr/bin:/bin HOME="$work" DOTNET_ROOT="$work/no-dotnet" PAN123_BASE_URL="$PAN123_BASE_URL" PAN123_ACCESS_TOKEN="$PAN123_ACCESS_TOKEN" "$pan123" download-info 14749954) || fail "the native pan123 download-info failed: $native_url"
+grep -q '^http://127\.0\.0\.1:[0-9]*/123-61/' <<<"$native_url" || fail "unexpected native download-info output: $native_url"
+
+step "running the framework-dependent fallback with the base .NET runtime only (no ASP.NET Core)"
 # A .NET root with the host and Microsoft.NETCore.App alone, as in the dotnet/runtime container image.
 # Copies, not links: the host resolves links and would find the full installation behind them.
 dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
@@ -143,10 +166,12 @@ cp -r "$dotnet_root/host" "$base/host"
 cp -r "$dotnet_root/shared/Microsoft.NETCore.App" "$base/shared/Microsoft.NETCore.App"
 cp "$dotnet_root/dotnet" "$base/dotnet"
 [ ! -e "$base/shared/Microsoft.AspNetCore.App" ] || fail "the base-only root has ASP.NET Core"
-base_url=$(DOTNET_ROOT="$base" "$pan123" download-info 14749954) || fail "pan123 download-info did not run on the base runtime"
+unzip -q "$tool_any" 'tools/*' -d "$work/any"
+fallback=("$base/dotnet" "$work/any/tools/net10.0/any/pan123.dll")
+base_url=$(DOTNET_ROOT="$base" "${fallback[@]}" download-info 14749954) || fail "pan123 download-info did not run on the base runtime"
 grep -q '^http://127\.0\.0\.1:[0-9]*/123-61/' <<<"$base_url" || fail "unexpected download-info output on the base runtime: $base_url"
 set +e
-base_sandbox=$(cd "$work" && DOTNET_ROOT="$base" "$pan123" download 14749954 --sandbox -o base.bin 2>&1)
+base_sandbox=$(cd "$work" && DOTNET_ROOT="$base" "${fallback[@]}" download 14749954 --sandbox -o base.bin 2>&1)
 base_status=$?
 set -e
 [ "$base_status" = 2 ] || fail "pan123 --sandbox on the base runtime exited $base_status: $base_sandbox"

@@ -16,30 +16,34 @@ internal sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys k
     // the next window's first (seen: one 429 in 100 with four processes starting at once).
     internal static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1100);
 
-    // Returns 0 when a permit was taken, else how many milliseconds to wait before asking again.
-    private static readonly LuaScript Acquire = LuaScript.Prepare("""
+    // Scripts take KEYS and ARGV, not LuaScript's named parameters: those are read from an object by
+    // compiled expressions, which a trimmed, native pan123 cannot rely on.
+
+    // KEYS: window, pause; ARGV: limit, window (ms), member. Returns 0 when a permit was taken, else how
+    // many milliseconds to wait before asking again.
+    private const string Acquire = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local paused = redis.call('PTTL', @pause)
+        local paused = redis.call('PTTL', KEYS[2])
         if paused > 0 then return paused end
-        local window = tonumber(@window)
-        redis.call('ZREMRANGEBYSCORE', @key, '-inf', now - window)
-        if redis.call('ZCARD', @key) < tonumber(@limit) then
-          redis.call('ZADD', @key, now, @member)
-          redis.call('PEXPIRE', @key, window)
+        local window = tonumber(ARGV[2])
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+        if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+          redis.call('ZADD', KEYS[1], now, ARGV[3])
+          redis.call('PEXPIRE', KEYS[1], window)
           return 0
         end
-        local oldest = redis.call('ZRANGE', @key, 0, 0, 'WITHSCORES')
+        local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
         return math.max(1, tonumber(oldest[2]) + window - now)
-        """);
+        """;
 
-    // Extends the pause, never shortens it.
-    private static readonly LuaScript Pause = LuaScript.Prepare("""
-        if redis.call('PTTL', @pause) < tonumber(@delay) then
-          redis.call('SET', @pause, '1', 'PX', @delay)
+    // KEYS: pause; ARGV: delay (ms). Extends the pause, never shortens it.
+    private const string Pause = """
+        if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+          redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
         end
         return 0
-        """);
+        """;
 
     public async ValueTask WaitAsync(string operationId, CancellationToken cancellationToken)
     {
@@ -52,14 +56,10 @@ internal sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys k
             {
                 wait = limit == 0
                     ? (long)((await redis.GetDatabase().KeyTimeToLiveAsync(keys.Pause(operationId)).ConfigureAwait(false))?.TotalMilliseconds ?? 0)
-                    : (long)await redis.GetDatabase().ScriptEvaluateAsync(Acquire, new
-                    {
-                        key = keys.Window(operationId),
-                        pause = keys.Pause(operationId),
-                        limit,
-                        window,
-                        member = Guid.NewGuid().ToString("N"),
-                    }).ConfigureAwait(false);
+                    : (long)await redis.GetDatabase().ScriptEvaluateAsync(
+                        Acquire,
+                        [keys.Window(operationId), keys.Pause(operationId)],
+                        [limit, window, Guid.NewGuid().ToString("N")]).ConfigureAwait(false);
             }
             catch (Exception e) when (fallback.Allows(e, "waiting for the rate limit"))
             {
@@ -84,7 +84,7 @@ internal sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys k
     {
         try
         {
-            await redis.GetDatabase().ScriptEvaluateAsync(Pause, new { pause = keys.Pause(operationId), delay = (long)Math.Max(1, delay.TotalMilliseconds) }).ConfigureAwait(false);
+            await redis.GetDatabase().ScriptEvaluateAsync(Pause, [keys.Pause(operationId)], [(long)Math.Max(1, delay.TotalMilliseconds)]).ConfigureAwait(false);
         }
         catch (Exception e) when (fallback.Allows(e, "pausing after a 429"))
         {

@@ -13,7 +13,8 @@ internal sealed class RedisTokenStore(IConnectionMultiplexer redis, RedisKeys ke
     private static readonly TimeSpan LockLease = TimeSpan.FromSeconds(30);
 
     // Deletes the lock only when it is still ours: a lease that ran out may have passed to another process.
-    private static readonly LuaScript Release = LuaScript.Prepare("if redis.call('GET', @key) == @owner then return redis.call('DEL', @key) else return 0 end");
+    // KEYS: the lock; ARGV: its owner. (KEYS and ARGV rather than LuaScript's parameter object: see RedisRateLimiter.)
+    private const string Release = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
 
     public async ValueTask<CachedAccessToken?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -70,7 +71,7 @@ internal sealed class RedisTokenStore(IConnectionMultiplexer redis, RedisKeys ke
         {
             try
             {
-                await database.ScriptEvaluateAsync(Release, new { key = keys.TokenLock(key), owner }, CommandFlags.FireAndForget).ConfigureAwait(false);
+                await database.ScriptEvaluateAsync(Release, [keys.TokenLock(key)], [owner], CommandFlags.FireAndForget).ConfigureAwait(false);
             }
             catch (Exception e) when (LocalFallback.IsRedisFailure(e))
             {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Http.Headers;
 using System.Text;
 using Newtonsoft.Json;
@@ -12,13 +13,26 @@ namespace Pan123;
 /// </summary>
 internal static class JsonBody
 {
-    private static readonly JsonSerializerSettings Settings = Pan123JsonSettings.Apply(new JsonSerializerSettings());
-    private static readonly JsonSerializer Serializer = JsonSerializer.Create(Settings);
+    private const string KeptModels =
+        "Newtonsoft reads and writes only the generated models, which the library's ILLink.Descriptors.xml keeps whole " +
+        "when an app is trimmed, and falls back to reflection where dynamic code is missing; the native pan123's tests " +
+        "run every command through it.";
+
+    private static readonly JsonSerializerSettings Settings;
+    private static readonly JsonSerializer Serializer;
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = KeptModels)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = KeptModels)]
+    static JsonBody()
+    {
+        Settings = Pan123JsonSettings.Apply(new JsonSerializerSettings());
+        Serializer = JsonSerializer.Create(Settings);
+    }
 
     // Native AOT (issue 16): Newtonsoft fills the models' AdditionalProperties ([JsonExtensionData]) through
     // the dictionary's methods, found by reflection; these keep them when the app is trimmed.
-    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties, typeof(Dictionary<string, object>))]
-    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties, typeof(IDictionary<string, object>))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicProperties, typeof(Dictionary<string, object>))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicProperties, typeof(IDictionary<string, object>))]
     public static T? Deserialize<T>(ReadOnlySpan<byte> utf8)
     {
         if (utf8.StartsWith(Encoding.UTF8.Preamble))
@@ -39,6 +53,8 @@ internal static class JsonBody
         }
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = KeptModels)]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = KeptModels)]
     public static HttpContent CreateContent(object body)
     {
         var content = new StringContent(JsonConvert.SerializeObject(body, Settings), Encoding.UTF8);

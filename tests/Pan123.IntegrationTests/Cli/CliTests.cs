@@ -5,6 +5,7 @@ using Pan123.Sandbox;
 namespace Pan123.IntegrationTests.Cli;
 
 /// <summary>The pan123 process against the sandbox, configured through the environment like any server.</summary>
+[Trait(CliProcess.Trait, CliProcess.TraitValue)]
 public sealed class CliTests : SandboxTest
 {
     private const string Token = "cli-test-token-7f3a";
@@ -305,11 +306,20 @@ public sealed class CliTests : SandboxTest
     [Fact]
     public void The_tool_needs_the_base_runtime_only_and_carries_the_sandbox_beside_it()
     {
-        var folder = Path.GetDirectoryName(CliProcess.CliDll)!;
-        var config = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Path.Combine(folder, "pan123.runtimeconfig.json")));
+        var folder = CliProcess.ToolFolder;
+        if (CliProcess.NativeCli is { } native)
+        {
+            // The native tool needs no .NET at all: an ELF executable, no managed program beside it.
+            Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(native)[..4]);
+            Assert.False(File.Exists(Path.Combine(folder, "pan123.dll")), "the native tool carries a managed pan123.dll");
+        }
+        else
+        {
+            var config = Newtonsoft.Json.Linq.JObject.Parse(File.ReadAllText(Path.Combine(folder, "pan123.runtimeconfig.json")));
+            var frameworks = config["runtimeOptions"]!["frameworks"]?.Select(f => (string?)f["name"]) ?? [(string?)config["runtimeOptions"]!["framework"]!["name"]];
+            Assert.Equal(["Microsoft.NETCore.App"], frameworks);
+        }
 
-        var frameworks = config["runtimeOptions"]!["frameworks"]?.Select(f => (string?)f["name"]) ?? [(string?)config["runtimeOptions"]!["framework"]!["name"]];
-        Assert.Equal(["Microsoft.NETCore.App"], frameworks);
         Assert.False(File.Exists(Path.Combine(folder, "Pan123.Sandbox.dll")), "pan123 must not load the sandbox itself");
         Assert.True(File.Exists(Path.Combine(folder, "sandbox", "pan123-sandbox.dll")));
     }
@@ -345,13 +355,13 @@ public sealed class CliTests : SandboxTest
     {
         var copy = PathOf("tool");
         Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(CliProcess.CliDll)!))
+        foreach (var file in Directory.GetFiles(CliProcess.ToolFolder))
         {
             File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
         }
 
-        var sandbox = await CliProcess.RunProgramAsync("dotnet", Folder, Environment, "exec", Path.Combine(copy, "pan123.dll"), "download-info", "14749954", "--sandbox");
-        var platform = await CliProcess.RunProgramAsync("dotnet", Folder, Environment, "exec", Path.Combine(copy, "pan123.dll"), "download-info", "14749954");
+        var sandbox = await CliProcess.RunFromAsync(copy, Folder, Environment, "download-info", "14749954", "--sandbox");
+        var platform = await CliProcess.RunFromAsync(copy, Folder, Environment, "download-info", "14749954");
 
         Assert.True(sandbox.ExitCode == 2, sandbox.ToString());
         Assert.Contains("no sandbox", sandbox.Stderr, StringComparison.Ordinal);
@@ -363,7 +373,7 @@ public sealed class CliTests : SandboxTest
     {
         // util-linux's script(1) gives the process a pseudo-terminal, as an interactive shell would.
         var environment = Environment;
-        var command = string.Join(' ', "dotnet", "exec", CliProcess.CliDll, "download", "1001", "-o", "bar.bin");
+        var command = string.Join(' ', [.. CliProcess.Command(), "download", "1001", "-o", "bar.bin"]);
         var result = await CliProcess.RunProgramAsync("script", Folder, environment, "-qec", command, "/dev/null");
 
         Assert.True(result.ExitCode == 0, result.ToString());

@@ -10,6 +10,7 @@ namespace Pan123.IntegrationTests.Cli;
 /// byte-exact file, nothing stray, and no rerun asks for byte 0 once the part file holds bytes.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait(CliProcess.Trait, CliProcess.TraitValue)]
 public sealed class CrashTests : SandboxTest
 {
     private const long Size = 64L << 20;

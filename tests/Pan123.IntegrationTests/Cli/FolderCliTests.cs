@@ -4,6 +4,7 @@ using Pan123.Sandbox;
 namespace Pan123.IntegrationTests.Cli;
 
 /// <summary>pan123 ls, folder and id-list downloads, and download-info --from-file, as processes against the sandbox.</summary>
+[Trait(CliProcess.Trait, CliProcess.TraitValue)]
 public sealed class FolderCliTests : SandboxTest
 {
     private const string LinkPath = "/api/v1/file/download_info";

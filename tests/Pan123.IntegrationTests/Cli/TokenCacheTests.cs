@@ -5,6 +5,7 @@ namespace Pan123.IntegrationTests.Cli;
 
 /// <summary>pan123 with client credentials: separate runs share one token through the cache file.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait(CliProcess.Trait, CliProcess.TraitValue)]
 public sealed class TokenCacheTests : SandboxTest
 {
     private string ConfigHome => PathOf("config");

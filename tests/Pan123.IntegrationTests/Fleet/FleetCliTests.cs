@@ -10,6 +10,7 @@ namespace Pan123.IntegrationTests.Fleet;
 /// </summary>
 // Timing-sensitive (the account's limit is measured by the sandbox to the second): run alone, not beside the rest of the suite.
 [Collection(AloneCollection.Name)]
+[Trait(CliProcess.Trait, CliProcess.TraitValue)]
 public sealed class FleetCliTests : SandboxTest
 {
     private const int Workers = 4;

@@ -6,6 +6,7 @@ namespace Pan123.IntegrationTests.OAuth;
 
 /// <summary>pan123 login, logout and the OAuth pair used by later commands, as processes against the sandbox.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+[Trait(CliProcess.Trait, CliProcess.TraitValue)]
 public sealed class LoginCliTests : SandboxTest
 {
     private Dictionary<string, string?> Environment => new()
