@@ -140,9 +140,30 @@ await using var provider = services.BuildServiceProvider();
 var files = provider.GetRequiredService<IPan123FilesClient>();
 var info = await files.GetDownloadInfoAsync(14749954);
 Console.WriteLine(info.Data.DownloadUrl);
+
+// A consumer's own tests throw the library's failures (it mocks IPan123FilesClient): every exception
+// is constructed from outside, and one catch (Pan123Exception) catches them all.
+Pan123Exception[] failures =
+[
+    new Pan123ApiException("GET /api/v1/file/download_info", 200, Pan123ErrorCodes.TooManyRequests, "操作频繁", "trace-1"),
+    new Pan123ApiException("GET /api/v1/file/download_info", 200, 5113, "流量不足"),
+    new Pan123ProtocolException("GET /api/v1/file/detail", 502, "not JSON", bodyExcerpt: "<html>"),
+    new Pan123OAuthException("POST /api/v1/oauth2/access_token", 400, "invalid_grant", null),
+    new Pan123DownloadException(14749954, DownloadFailure.IntegrityMismatch, "wrong MD5."),
+    new Pan123PathException("/docs/missing.pdf", PathProblem.NotFound, "no such entry"),
+    new Pan123AuthorizationRequiredException("the refresh token expired"),
+    new Pan123.Redis.Pan123RedisException("waiting for the rate limit", new TimeoutException()),
+];
+foreach (var failure in failures)
+{
+    try { throw failure; }
+    catch (Pan123Exception caught) when (caught.Message.Length > 0) { }
+}
+Console.Error.WriteLine($"constructed and caught {failures.Length} exceptions");
 CS
 url=$(cd "$work/consumer" && dotnet run -c Release 2>&1) || fail "the consumer did not run: $url"
 grep -q '^http://127\.0\.0\.1:[0-9]*/123-61/' <<<"$url" || fail "unexpected consumer output: $url"
+grep -q '^constructed and caught 8 exceptions$' <<<"$url" || fail "the consumer did not construct the exceptions: $url"
 [ -d "$work/packages/pan123.generated/$version" ] || fail "Pan123.Generated did not come from the local feed"
 [ -d "$work/packages/pan123.generated.redis/$version" ] || fail "Pan123.Generated.Redis did not come from the local feed"
 step "consumer printed $url"

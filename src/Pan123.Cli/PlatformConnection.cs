@@ -95,7 +95,7 @@ internal sealed class PlatformConnection : IAsyncDisposable
         {
             provider.GetRequiredService<IStartupValidator>().Validate();
         }
-        catch (OptionsValidationException e)
+        catch (Exception e) when (ValidationFailures(e) is { Count: > 0 } failures)
         {
             await provider.DisposeAsync().ConfigureAwait(false);
             if (sandbox is not null)
@@ -103,11 +103,19 @@ internal sealed class PlatformConnection : IAsyncDisposable
                 await sandbox.DisposeAsync().ConfigureAwait(false);
             }
 
-            throw new UsageException(string.Join(" ", e.Failures));
+            throw new UsageException(string.Join(" ", failures));
         }
 
         return new PlatformConnection(provider, sandbox);
     }
+
+    // One options type failing throws its OptionsValidationException; several throw them together.
+    private static List<string> ValidationFailures(Exception e) => e switch
+    {
+        OptionsValidationException one => [.. one.Failures],
+        AggregateException all => [.. all.InnerExceptions.OfType<OptionsValidationException>().SelectMany(o => o.Failures)],
+        _ => [],
+    };
 
     // Options first, then environment; an access token wins over client credentials, whose tokens are
     // cached in the user's configuration folder so separate runs share one.

@@ -5,10 +5,13 @@ namespace Pan123.Redis;
 /// error). The call failed rather than run unshared; <see cref="Pan123RedisOptions.FallBackToLocal"/>
 /// allows running alone instead.
 /// </summary>
-public sealed class Pan123RedisException : Exception
+public sealed class Pan123RedisException : Pan123Exception
 {
-    internal Pan123RedisException(string what, Exception innerException)
-        : base($"Redis is unreachable ({innerException.Message}) while {what}; the fleet's tokens and rate limits live there, so the call was not made. Check PAN123_REDIS / the connection string, or set Pan123RedisOptions.FallBackToLocal to run unshared.", innerException)
+    /// <summary>Creates the exception; for the library and for tests that simulate Redis being down.</summary>
+    /// <param name="what">What the fleet was doing, e.g. "waiting for the rate limit".</param>
+    /// <param name="innerException">Redis's own exception.</param>
+    public Pan123RedisException(string what, Exception innerException)
+        : base($"Redis is unreachable ({(innerException ?? throw new ArgumentNullException(nameof(innerException))).Message}) while {what}; the fleet's tokens and rate limits live there, so the call was not made. Check PAN123_REDIS / the connection string, or set Pan123RedisOptions.FallBackToLocal to run unshared.", innerException: innerException)
     {
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,36 @@ public static class Pan123ServiceCollectionExtensions
     /// <returns>The builder of the file calls' <see cref="HttpClient"/>, to add handlers to.</returns>
     public static IHttpClientBuilder AddPan123Client(this IServiceCollection services, Action<Pan123ClientOptions> configure) =>
         services.AddPan123Client(Microsoft.Extensions.Options.Options.DefaultName, configure);
+
+    /// <summary>
+    /// Registers the default 123pan client with its options bound from configuration, for example the
+    /// <c>Pan123</c> section of appsettings.json (the README shows the shape), validated at start-up like
+    /// the delegate's. A <c>Download</c> child section binds <see cref="Pan123DownloadOptions"/>. Keep
+    /// tokens and secrets out of the file: user secrets or the environment
+    /// (<c>Pan123__ClientSecret</c>) fill the same keys.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section with <see cref="Pan123ClientOptions"/>' keys (<c>BaseAddress</c>, <c>ClientId</c>, ...).</param>
+    /// <returns>The builder of the file calls' <see cref="HttpClient"/>, to add handlers to.</returns>
+    public static IHttpClientBuilder AddPan123Client(this IServiceCollection services, IConfiguration configuration) =>
+        services.AddPan123Client(Microsoft.Extensions.Options.Options.DefaultName, configuration);
+
+    /// <summary>
+    /// Registers a named 123pan client with its options bound from configuration; see
+    /// <see cref="AddPan123Client(IServiceCollection, IConfiguration)"/> and
+    /// <see cref="AddPan123Client(IServiceCollection, string, Action{Pan123ClientOptions})"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The registration's name; empty for the default registration.</param>
+    /// <param name="configuration">The section with <see cref="Pan123ClientOptions"/>' keys.</param>
+    /// <returns>The builder of the file calls' <see cref="HttpClient"/>, to add handlers to.</returns>
+    public static IHttpClientBuilder AddPan123Client(this IServiceCollection services, string name, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddPan123Client(name, options => configuration.Bind(options));
+        services.AddOptions<Pan123DownloadOptions>().Bind(configuration.GetSection("Download"));
+        return builder;
+    }
 
     /// <summary>
     /// Registers a named 123pan client, for a second account in the same process: its services are

@@ -89,7 +89,7 @@ internal sealed class CdnTransfer
             if (failures > _options.MaxRetries)
             {
                 var what = failure?.Message ?? (status is { } s ? $"HTTP {s}" : "the body ended early");
-                throw new Pan123DownloadException(_fileId, DownloadFailure.TransferFailed, $"the CDN failed {failures} times in a row, last with {what}.", status, failure);
+                throw new Pan123DownloadException(_fileId, DownloadFailure.TransferFailed, $"the CDN failed {failures} times in a row, last with {what}.", status ?? 0, failure);
             }
 
             await Task.Delay(Backoff(failures), _time, cancellationToken).ConfigureAwait(false);

@@ -9,7 +9,13 @@ namespace Pan123;
 /// </summary>
 public sealed class Pan123ApiException : Pan123Exception
 {
-    internal Pan123ApiException(string operation, int status, int errorCode, string? platformMessage, string? traceId)
+    /// <summary>Creates the exception; for the library and for tests that simulate a platform refusal.</summary>
+    /// <param name="operation">The operation, as <c>METHOD /path</c>.</param>
+    /// <param name="status">The HTTP status (the platform answers errors with 200 too).</param>
+    /// <param name="errorCode">The envelope's <c>code</c>, e.g. <see cref="Pan123ErrorCodes.TooManyRequests"/>.</param>
+    /// <param name="platformMessage">The envelope's <c>message</c>.</param>
+    /// <param name="traceId">The envelope's <c>x-traceID</c>.</param>
+    public Pan123ApiException(string operation, int status, int errorCode, string? platformMessage, string? traceId = null)
         : base(
             Describe(operation, status, "platform code " + errorCode.ToString(CultureInfo.InvariantCulture) + ": " + (platformMessage ?? "(no message)") + Hint(errorCode, platformMessage), traceId, bodyExcerpt: null),
             operation,

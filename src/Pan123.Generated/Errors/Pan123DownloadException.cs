@@ -31,15 +31,23 @@ public enum DownloadFailure
     DestinationInUse,
 }
 
-/// <summary>A download could not be completed. The platform token is never part of the message.</summary>
-public sealed class Pan123DownloadException : Exception
+/// <summary>
+/// A download could not be completed; <see cref="Pan123Exception.Status"/> is the CDN's last HTTP
+/// status, or 0. The platform token is never part of the message.
+/// </summary>
+public sealed class Pan123DownloadException : Pan123Exception
 {
-    internal Pan123DownloadException(long fileId, DownloadFailure failure, string message, int? status = null, Exception? innerException = null)
-        : base($"Download of file {fileId} failed: {message}", innerException)
+    /// <summary>Creates the exception; for the library and for tests that simulate a failed download.</summary>
+    /// <param name="fileId">The file id.</param>
+    /// <param name="failure">What went wrong.</param>
+    /// <param name="message">Why, for people; it follows "Download of file N failed: ".</param>
+    /// <param name="status">The CDN's last HTTP status, or 0 when there was none.</param>
+    /// <param name="innerException">The cause, when there is one.</param>
+    public Pan123DownloadException(long fileId, DownloadFailure failure, string message, int status = 0, Exception? innerException = null)
+        : base($"Download of file {fileId} failed: {message}", status: status, innerException: innerException)
     {
         FileId = fileId;
         Failure = failure;
-        Status = status;
     }
 
     /// <summary>The file id.</summary>
@@ -47,7 +55,4 @@ public sealed class Pan123DownloadException : Exception
 
     /// <summary>What went wrong.</summary>
     public DownloadFailure Failure { get; }
-
-    /// <summary>The CDN's last HTTP status, when there was one.</summary>
-    public int? Status { get; }
 }

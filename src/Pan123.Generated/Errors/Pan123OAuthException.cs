@@ -7,7 +7,12 @@ namespace Pan123;
 /// </summary>
 public sealed class Pan123OAuthException : Pan123Exception
 {
-    internal Pan123OAuthException(string operation, int status, string error, string? description)
+    /// <summary>Creates the exception; for the library and for tests that simulate an OAuth refusal.</summary>
+    /// <param name="operation">The operation, as <c>METHOD /path</c>.</param>
+    /// <param name="status">The HTTP status of the refusal.</param>
+    /// <param name="error">The OAuth error code, e.g. <c>invalid_grant</c>.</param>
+    /// <param name="description">The platform's description, when it gave one.</param>
+    public Pan123OAuthException(string operation, int status, string error, string? description)
         : base(Describe(operation, status, $"OAuth error {error}: {description ?? "(no description)"}", traceId: null, bodyExcerpt: null), operation, status, traceId: null, innerException: null)
     {
         Error = error;

@@ -14,9 +14,13 @@ public enum PathProblem
 }
 
 /// <summary>A path on the drive (<c>/docs/2025/report.pdf</c>) could not be resolved to one entry.</summary>
-public sealed class Pan123PathException : Exception
+public sealed class Pan123PathException : Pan123Exception
 {
-    internal Pan123PathException(string path, PathProblem problem, string message)
+    /// <summary>Creates the exception; for the library and for tests that simulate a path that does not resolve.</summary>
+    /// <param name="path">The path that was asked for.</param>
+    /// <param name="problem">What is wrong with it.</param>
+    /// <param name="message">Why, for people.</param>
+    public Pan123PathException(string path, PathProblem problem, string message)
         : base(message)
     {
         Path = path;

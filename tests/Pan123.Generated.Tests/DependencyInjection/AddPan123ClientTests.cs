@@ -149,7 +149,8 @@ public sealed class AddPan123ClientTests
     [Fact]
     public void Null_arguments_are_refused()
     {
-        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddPan123Client(null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddPan123Client((Action<Pan123ClientOptions>)null!));
+        Assert.Throws<ArgumentNullException>(() => new ServiceCollection().AddPan123Client((Microsoft.Extensions.Configuration.IConfiguration)null!));
         Assert.Throws<ArgumentNullException>(() => ((IServiceCollection)null!).AddPan123Client(_ => { }));
     }
 }
