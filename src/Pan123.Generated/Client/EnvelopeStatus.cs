@@ -5,8 +5,8 @@ namespace Pan123;
 /// <summary>
 /// What the envelope of a response says about success, read from the buffered body with
 /// System.Text.Json's <see cref="Utf8JsonReader"/>: no model is built and, on success, nothing but
-/// the trace id is allocated, so every generated operation can be checked in one place before
-/// NSwag deserializes the body.
+/// the trace id is allocated. The innermost handler (EnvelopeReadingHandler) checks every operation's
+/// answer with it, before the generated client builds its model from the same bytes (JsonBody).
 /// </summary>
 internal readonly record struct EnvelopeStatus(int? Code, string? Message, string? TraceId, bool HasData, string? Problem)
 {

@@ -64,7 +64,7 @@ public sealed class Pan123ClientOptions
     /// <summary>How long one attempt may take. Default: 30 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a call may take in all: retries, waiting for the rate limiter, and a token renewal after code 401 with the call's second attempt included. Default: 3 minutes.</summary>
+    /// <summary>The bound on one platform call, from the caller's side: every attempt, the rate limiter's waits, and a renewal after code 401 with its second attempt (not a download's CDN transfer, which <see cref="Pan123DownloadOptions.StallTimeout"/> watches). Default: 3 minutes.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>Describes the options without the token or the secret.</summary>

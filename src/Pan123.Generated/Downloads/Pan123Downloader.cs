@@ -120,15 +120,9 @@ public class Pan123Downloader
                 md5?.GetHashAndReset();
             }
 
-            var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop)))
-            {
-                ValidatorChanged = part.SaveNoteAsync,
-                RestartTarget = RestartAsync,
-            };
+            var transfer = NewTransfer(detail, RestartAsync, part.SaveNoteAsync, linkStop);
             transfer.ResumeAt(resumedFrom, part.Validator);
-            await transfer.RunAsync(part.Stream, md5, progress, cancellationToken).ConfigureAwait(false);
-
-            var hash = Verify(detail, transfer.Written, md5);
+            var hash = await TransferAsync(transfer, part.Stream, detail, md5, progress, cancellationToken).ConfigureAwait(false);
             var startedOver = false;
             if (hash.Problem is not null && part.ContinuedWithoutNote)
             {
@@ -136,8 +130,7 @@ public class Pan123Downloader
                 startedOver = true;
                 await RestartAsync(cancellationToken).ConfigureAwait(false);
                 transfer.ResumeAt(0, validator: null);
-                await transfer.RunAsync(part.Stream, md5, progress, cancellationToken).ConfigureAwait(false);
-                hash = Verify(detail, transfer.Written, md5);
+                hash = await TransferAsync(transfer, part.Stream, detail, md5, progress, cancellationToken).ConfigureAwait(false);
                 resumedFrom = 0;
             }
 
@@ -192,21 +185,16 @@ public class Pan123Downloader
         var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
         using var md5 = _options.VerifyChecksum ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         var origin = destination.CanSeek ? destination.Position : 0;
-        var transfer = new CdnTransfer(_cdn, _options, _time, fileId, detail.Size, new CdnLinks(ct => GetLinkAsync(fileId, ct, CancellationToken.None)))
-        {
-            RestartTarget = destination.CanSeek
-                ? _ =>
-                {
-                    destination.Position = origin;
-                    destination.SetLength(origin);
-                    md5?.GetHashAndReset();
-                    return ValueTask.CompletedTask;
-                }
-                : null,
-        };
-        await transfer.RunAsync(destination, md5, progress, cancellationToken).ConfigureAwait(false);
-
-        var hash = Verify(detail, transfer.Written, md5);
+        var transfer = NewTransfer(detail, destination.CanSeek
+            ? _ =>
+            {
+                destination.Position = origin;
+                destination.SetLength(origin);
+                md5?.GetHashAndReset();
+                return ValueTask.CompletedTask;
+            }
+            : null, validatorChanged: null, CancellationToken.None);
+        var hash = await TransferAsync(transfer, destination, detail, md5, progress, cancellationToken).ConfigureAwait(false);
         if (hash.Problem is not null)
         {
             throw new Pan123DownloadException(fileId, DownloadFailure.IntegrityMismatch, hash.Problem);
@@ -295,6 +283,21 @@ public class Pan123Downloader
         }
 
         return link;
+    }
+
+    // The one sequence both download methods share: links on demand from download_info, bytes from the
+    // CDN (resumed after drops), then the size and MD5 checked against file/detail.
+    private CdnTransfer NewTransfer(RemoteFile detail, Func<CancellationToken, ValueTask>? restart, Func<string?, CancellationToken, Task>? validatorChanged, CancellationToken linkStop) =>
+        new(_cdn, _options, _time, detail.FileId, detail.Size, new CdnLinks(ct => GetLinkAsync(detail.FileId, ct, linkStop)))
+        {
+            RestartTarget = restart,
+            ValidatorChanged = validatorChanged,
+        };
+
+    private static async Task<(string? Md5, string? Problem)> TransferAsync(CdnTransfer transfer, Stream target, RemoteFile detail, IncrementalHash? md5, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        await transfer.RunAsync(target, md5, progress, cancellationToken).ConfigureAwait(false);
+        return Verify(detail, transfer.Written, md5);
     }
 
     private static (string? Md5, string? Problem) Verify(RemoteFile detail, long written, IncrementalHash? md5)
