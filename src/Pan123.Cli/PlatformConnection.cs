@@ -74,6 +74,7 @@ internal sealed class PlatformConnection : IAsyncDisposable
         }
 
         var services = new ServiceCollection();
+        services.AddClosedOptions();
         var client = services.AddPan123Client(options =>
         {
             credentials(options);
