@@ -10,3 +10,9 @@ public partial class Pan123AuthClient
     // whatever configuration it was built with (and a refresh can then never recurse into itself).
     private protected override bool SendsAccessToken => false;
 }
+
+/// <summary>
+/// The platform's token calls (<see cref="Pan123AuthClient"/>), as the interface that DI hands out and
+/// that a consumer's tests mock.
+/// </summary>
+public partial interface IPan123AuthClient;

@@ -6,3 +6,9 @@ namespace Pan123;
 /// non-zero envelope code throws <see cref="Pan123ApiException"/>.
 /// </summary>
 public partial class Pan123FilesClient;
+
+/// <summary>
+/// The platform's file calls (<see cref="Pan123FilesClient"/>), as the interface that DI hands out and
+/// that a consumer's tests mock; its failures can be simulated with the exceptions' public constructors.
+/// </summary>
+public partial interface IPan123FilesClient;
