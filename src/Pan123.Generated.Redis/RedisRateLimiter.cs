@@ -10,10 +10,8 @@ namespace Pan123.Redis;
 /// </summary>
 internal sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys keys, IReadOnlyDictionary<string, int> requestsPerSecond, TimeProvider time, LocalFallback fallback) : IPan123RateLimiter
 {
-    // Wider than the local limiter's 1.025 s: a permit is granted here, then the request still has to
-    // leave another process (a cold one connects and compiles first), so the time from grant to the
-    // platform varies more; a request that arrives late must not share the platform's second with
-    // the next window's first (seen: one 429 in 100 with four processes starting at once).
+    // Wider than the local limiter's 1.025 s: the request still has to leave another, possibly cold,
+    // process after the grant, and a late one must not share the platform's second with the next window's.
     internal static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1100);
 
     // Scripts take KEYS and ARGV, not LuaScript's named parameters: those are read from an object by

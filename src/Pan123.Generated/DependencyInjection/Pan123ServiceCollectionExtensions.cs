@@ -144,10 +144,8 @@ public static class Pan123ServiceCollectionExtensions
             .RemoveAllLoggers(); // the default logger would write signed download links to the log
     }
 
-    // From the outside in: the operation's span and count; the total timeout; the 401 refresh (so a renewal and the second attempt count
-    // against the total); retries; the per-operation rate limit (every retry waits for it again); the
-    // attempt timeout; the attempt log (every attempt that reaches the wire); and innermost the one reader
-    // of the body, whose parsed envelope every layer above uses.
+    // Outside in: telemetry, total timeout, 401 refresh, retry, rate limit (each retry waits again), attempt
+    // timeout, attempt log, and innermost the one body reader whose parsed envelope every layer above uses.
     private static IHttpClientBuilder AddPlatformHttpClient(IServiceCollection services, string httpClientName, string registration, bool mintsTokens)
     {
         var builder = services.AddHttpClient(httpClientName, (sp, http) =>

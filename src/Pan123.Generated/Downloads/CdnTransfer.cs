@@ -98,14 +98,9 @@ internal sealed class CdnTransfer
         meter.Report(Written, force: true);
     }
 
-    // Each read's bytes are written at once, while they are still in the CPU's cache, and before
-    // the next read, as a plain copy does. Filling the whole buffer first (many reads, then one big
-    // write) made the kernel's copy into the page cache cost 9x curl's: the buffer had left the
-    // cache by the time it was written (measured with perf, see docs/benchmarks.md). Overlapping
-    // reads with writes only kept thread-pool workers waking and spinning. Hashing is the slow
-    // part, so it runs on a pool thread beside the write of its chunk and the read of the next; two
-    // buffers take turns so a chunk stays put until hashed. Written counts only bytes that reached
-    // the target, so a resume starts exactly there.
+    // Each read is written at once, while still in the CPU cache (filling the buffer first cost 9x
+    // curl's copy; docs/benchmarks.md); the MD5 of a chunk runs beside the next read on two alternating
+    // buffers. Written counts only bytes that reached the target, so a resume starts exactly there.
     private async Task CopyBodyAsync(Stream body, Stream target, IncrementalHash? md5, ProgressMeter meter, CancellationTokenSource stall, CancellationToken attempt, CancellationToken cancellationToken)
     {
         var chunk = _options.BufferSize;
