@@ -8,7 +8,8 @@ namespace Pan123.Sandbox;
 
 /// <summary>
 /// The CDN: serves a file's bytes for a signed link, with a strong ETag, single-range requests
-/// (206), If-Range, optional 302 hops and the CDN faults. It needs and checks no credentials.
+/// (206), If-Range, optional 302 hops, the CDN faults and <see cref="CdnLimits"/>. It needs and checks
+/// no credentials.
 /// </summary>
 internal static class CdnEndpoints
 {
@@ -61,8 +62,32 @@ internal static class CdnEndpoints
             }
 
             (start, end, partial) = (from, requested.From is null ? file.Size - 1 : Math.Min(requested.To ?? file.Size - 1, file.Size - 1), true);
+            if (platform.CdnLimits.TooSmall(end - start + 1, end, file.Size))
+            {
+                response.StatusCode = StatusCodes.Status403Forbidden;
+                return;
+            }
         }
 
+        if (!platform.CdnLimits.TryEnter(fileId))
+        {
+            response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return;
+        }
+
+        try
+        {
+            await ServeBodyAsync(context, platform, file, start, end, partial).ConfigureAwait(false);
+        }
+        finally
+        {
+            platform.CdnLimits.Leave(fileId);
+        }
+    }
+
+    private static async Task ServeBodyAsync(HttpContext context, SandboxPlatform platform, SandboxFile file, long start, long end, bool partial)
+    {
+        var response = context.Response;
         response.StatusCode = partial ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
         response.ContentType = "application/octet-stream";
         response.ContentLength = end - start + 1;
@@ -87,6 +112,13 @@ internal static class CdnEndpoints
         var pause = platform.Faults.CdnBodyChunkDelay;
         var chunkSize = pause > TimeSpan.Zero ? SlowChunkSize : ChunkSize;
         var corruptAt = platform.Faults.CorruptContent ? file.Size / 2 : -1;
+        var rate = platform.CdnLimits.BytesPerSecondPerConnection;
+        if (rate is not null)
+        {
+            chunkSize = SlowChunkSize;
+        }
+
+        var started = platform.TimeProvider.GetTimestamp();
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
@@ -120,6 +152,16 @@ internal static class CdnEndpoints
 
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, count), context.RequestAborted).ConfigureAwait(false);
                 sent += count;
+                if (rate is { } perSecond)
+                {
+                    // Paced against the response's start, so the cap holds on average whatever the chunk timing.
+                    var due = TimeSpan.FromSeconds((double)sent / perSecond) - platform.TimeProvider.GetElapsedTime(started);
+                    if (due > TimeSpan.Zero)
+                    {
+                        await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                        await Task.Delay(due, platform.TimeProvider, context.RequestAborted).ConfigureAwait(false);
+                    }
+                }
             }
         }
         finally

@@ -82,6 +82,9 @@ public sealed class SandboxPlatform : IAsyncDisposable
     /// <summary>Switches that inject failures.</summary>
     public SandboxFaults Faults { get; } = new();
 
+    /// <summary>The CDN's per-connection rate cap, connection cap and smallest range (all off by default).</summary>
+    public CdnLimits CdnLimits { get; } = new();
+
     /// <summary>The files the platform knows, by id.</summary>
     public IReadOnlyDictionary<long, SandboxFile> Files => _files;
 
