@@ -2,7 +2,12 @@
 # Download throughput and memory, as whole processes on loopback: `pan123 download` against
 # `curl -o` (and `curl -o` followed by `md5sum`) for the same file served by the sandbox CDN.
 #
-#   tests/Pan123.Benchmarks/download-vs-curl.sh [--nginx] [SIZE_MIB] [RUNS]   (defaults: 1024 MiB, 5 runs)
+#   tests/Pan123.Benchmarks/download-vs-curl.sh [--nginx] [--limit-rate MIB] [--multi] [SIZE_MIB] [RUNS]
+#                                                                      (defaults: 1024 MiB, 5 runs)
+#
+# --limit-rate N: nginx (implied) caps every connection at N MiB/s, as CDNs do.
+# --multi: also times aria2c -x 8 -s 8 -k 8M (MD5 checked with --checksum; Debian package aria2),
+# pan123 --connections 8 and pan123 --connections 1 (one stream). pan123's own default is 4.
 #
 # PAN123=<path> times that pan123 (the native one: scripts/pack.sh, then `dotnet tool install`; or
 # `dotnet publish src/Pan123.Cli -c Release -r linux-x64 -o <folder>`) instead of the built pan123.dll.
@@ -17,8 +22,15 @@
 # same file from the same path (the links' signature is not checked there).
 set -euo pipefail
 
-server=sandbox
-if [ "${1:-}" = --nginx ]; then server=nginx; shift; fi
+server=sandbox limit_rate= multi=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --nginx) server=nginx; shift ;;
+    --limit-rate) server=nginx; limit_rate=$2; shift 2 ;;
+    --multi) multi=1; shift ;;
+    *) break ;;
+  esac
+done
 root=$(cd "$(dirname "$0")/../.." && pwd)
 size_mib=${1:-1024}
 runs=${2:-5}
@@ -28,6 +40,7 @@ trap 'exec 3>&- 2>/dev/null || true; kill $sandbox_pid $nginx_pid 2>/dev/null ||
 
 tools=(curl md5sum bc /usr/bin/time)
 [ "$server" = nginx ] && tools+=(nginx)
+[ -n "$multi" ] && tools+=(aria2c)
 for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
 done
@@ -67,7 +80,7 @@ http {
   fastcgi_temp_path $work/nginx-temp;
   uwsgi_temp_path $work/nginx-temp;
   scgi_temp_path $work/nginx-temp;
-  server { listen 127.0.0.1:$CDN_PORT; root $work/www; }
+  server { listen 127.0.0.1:$CDN_PORT; root $work/www; ${limit_rate:+limit_rate ${limit_rate}m;} }
 }
 EOF
   } >"$work/nginx.conf"
@@ -112,6 +125,19 @@ run_curl_md5sum() {
 run_pan123_no_verify() {
   read -r s k < <(timed "${pan123[@]}" download "$FILE" --no-verify -o "$work/pan.bin"); record pan123-no-verify "$s" "$k"; rm -f "$work/pan.bin"
 }
+run_pan123_c8() {
+  read -r s k < <(timed "${pan123[@]}" download "$FILE" --connections 8 -o "$work/pan.bin"); record pan123-c8 "$s" "$k"
+  [ "$(md5sum <"$work/pan.bin" | cut -d' ' -f1)" = "$MD5" ] || { echo "pan123 wrote the wrong bytes" >&2; exit 1; }
+  rm -f "$work/pan.bin"
+}
+run_pan123_c1() {
+  read -r s k < <(timed "${pan123[@]}" download "$FILE" --connections 1 -o "$work/pan.bin"); record pan123-c1 "$s" "$k"
+  rm -f "$work/pan.bin"
+}
+run_aria2c() {
+  read -r s k < <(timed aria2c -q -x 8 -s 8 -k 8M --checksum="md5=$MD5" -d "$work" -o aria.bin "$link"); record aria2c "$s" "$k"
+  rm -f "$work/aria.bin"
+}
 run_pan123() {
   read -r s k < <(timed "${pan123[@]}" download "$FILE" -o "$work/pan.bin"); record pan123 "$s" "$k"
   [ "$(md5sum <"$work/pan.bin" | cut -d' ' -f1)" = "$MD5" ] || { echo "pan123 wrote the wrong bytes" >&2; exit 1; }
@@ -121,18 +147,20 @@ run_pan123() {
 # The order rotates from run to run: on a shared machine a command can run slower right after
 # another one (a CPU burst, a freed 1 GiB file), and no command should always follow the same one.
 commands=(run_curl run_curl_md5sum run_pan123_no_verify run_pan123)
+names=(curl curl+md5sum pan123-no-verify pan123)
+if [ -n "$multi" ]; then commands+=(run_aria2c run_pan123_c8 run_pan123_c1); names+=(aria2c pan123-c8 pan123-c1); fi
 for run in $(seq "$runs"); do
   link=$("${pan123[@]}" download-info "$FILE")
-  for i in 0 1 2 3; do
-    "${commands[$(( (i + run - 1) % 4 ))]}"
+  for i in "${!commands[@]}"; do
+    "${commands[$(( (i + run - 1) % ${#commands[@]} ))]}"
   done
 done
 
-printf '%s MiB from the %s, %s runs, pan123 = %s; every run, wall seconds:\n' "$size_mib" "$server" "$runs" "${pan123[*]}"
-for name in curl curl+md5sum pan123-no-verify pan123; do printf '  %-18s %s\n' "$name" "${wall[$name]}"; done
+printf '%s MiB from the %s%s, %s runs, pan123 = %s; every run, wall seconds:\n' "$size_mib" "$server" "${limit_rate:+ at $limit_rate MiB/s a connection}" "$runs" "${pan123[*]}"
+for name in "${names[@]}"; do printf '  %-18s %s\n' "$name" "${wall[$name]}"; done
 printf 'medians\n'
 printf '%-18s %10s %12s\n' command wall_s peak_rss_mib
-for name in curl curl+md5sum pan123-no-verify pan123; do
+for name in "${names[@]}"; do
   w=$(median <<<"${wall[$name]}")
   m=$(median <<<"${rss[$name]}")
   printf '%-18s %10.2f %12.1f\n' "$name" "$w" "$(echo "$m / 1024" | bc -l)"
@@ -140,3 +168,8 @@ for name in curl curl+md5sum pan123-no-verify pan123; do
 done
 printf 'ratio pan123 --no-verify / curl -o          = %.3f (target <= 1.10; native <= 1.05)\n' "$(echo "$w_pan123_no_verify / $w_curl" | bc -l)"
 printf 'ratio pan123 (MD5) / (curl -o + md5sum)     = %.3f (target <= 1.00)\n' "$(echo "$w_pan123 / $w_curl_md5sum" | bc -l)"
+if [ -n "$multi" ]; then
+  printf 'ratio aria2c / pan123 --connections 8        = %.3f (target >= 1.00)\n' "$(echo "$w_aria2c / $w_pan123_c8" | bc -l)"
+  printf 'ratio (curl -o + md5sum) / pan123 (default)  = %.3f (target >= 3.00 with a rate cap)\n' "$(echo "$w_curl_md5sum / $w_pan123" | bc -l)"
+  printf 'ratio pan123 --connections 1 / pan123        = %.3f (target >= 1.00 uncapped: no slower than one stream)\n' "$(echo "$w_pan123_c1 / $w_pan123" | bc -l)"
+fi

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Pan123.Cli.Commands;
 
 /// <summary>
-/// <c>pan123 download &lt;fileId|folderId|/path&gt; [-o PATH] [-r] [--parallel N] [--force] [--no-verify]</c>
+/// <c>pan123 download &lt;fileId|folderId|/path&gt; [-o PATH] [-r] [--parallel N] [--connections N] [--force] [--no-verify]</c>
 /// and <c>pan123 download --from-file FILE [-o DIR] ...</c>: a file, a folder recursively, or a list of
 /// ids; verified, resumable, never clobbering.
 /// </summary>
@@ -29,6 +29,18 @@ internal static class DownloadCommand
                 result.AddError("--parallel must be at least 1.");
             }
         });
+        var connections = new Option<int>("--connections")
+        {
+            Description = "The most connections one file is fetched over, each a range of at least 8 MiB; added while the rate grows, dropped when the CDN answers 429 (default 4; 1 for one stream). All files together use at most 8.",
+            DefaultValueFactory = _ => 4,
+        };
+        connections.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 16)
+            {
+                result.AddError("--connections must be between 1 and 16.");
+            }
+        });
         var fromFile = new Option<string?>("--from-file") { Description = "Download the file ids listed in FILE (one per line, '-' for standard input; blank lines and # comments ignored)." };
         var noVerify = new Option<bool>("--no-verify") { Description = "Skip the MD5 check (the size is still checked)." };
         var force = new Option<bool>("--force")
@@ -41,6 +53,7 @@ internal static class DownloadCommand
             output,
             recursive,
             parallel,
+            connections,
             fromFile,
             noVerify,
             force,
@@ -62,6 +75,7 @@ internal static class DownloadCommand
             {
                 options.VerifyChecksum = !parse.GetValue(noVerify);
                 options.Overwrite = parse.GetValue(force);
+                options.MaxConnections = parse.GetValue(connections);
                 options.BeforeCommit = CrashTestPause.FromEnvironment();
             },
             async (connection, stdout, stderr, ct) =>

@@ -8,13 +8,26 @@ namespace Pan123;
 /// </summary>
 internal sealed class CdnLinks(Func<CancellationToken, Task<Uri>> fetch)
 {
-    private Uri? _current;
+    // Several ranges share the links: one fetch serves everyone who asks while it runs.
+    private readonly Lock _gate = new();
+    private Task<Uri>? _current;
 
-    /// <summary>The link in use, asked for on first need.</summary>
-    public async Task<Uri> CurrentAsync(CancellationToken cancellationToken) =>
-        _current ??= await fetch(cancellationToken).ConfigureAwait(false);
+    /// <summary>The link in use, asked for on first need (again after a failed ask).</summary>
+    public Task<Uri> CurrentAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return _current is { IsFaulted: false, IsCanceled: false } known ? known : _current = fetch(cancellationToken);
+        }
+    }
 
-    /// <summary>A new link, after the CDN refused the one in use.</summary>
-    public async Task<Uri> FreshAsync(CancellationToken cancellationToken) =>
-        _current = await fetch(cancellationToken).ConfigureAwait(false);
+    /// <summary>A new link after the CDN refused <paramref name="refused"/>; the one another range already asked for, if it did.</summary>
+    public Task<Uri> FreshAsync(Uri refused, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var newer = _current is { IsCompleted: false } || (_current is { IsCompletedSuccessfully: true } done && done.Result != refused);
+            return newer ? _current! : _current = fetch(cancellationToken);
+        }
+    }
 }

@@ -37,6 +37,18 @@ internal sealed class CdnTransfer
     /// <summary>Whether the target can be rewound when the CDN ignores a range and sends the whole file.</summary>
     public Func<CancellationToken, ValueTask>? RestartTarget { get; init; }
 
+    /// <summary>
+    /// Where a range download stops (exclusive); null to fetch to the end of the file. A range download
+    /// asks for <c>bytes=Written-(RangeEnd-1)</c> from the first request on, and treats a 200 as the CDN
+    /// ignoring ranges (<see cref="RangesIgnoredException"/>).
+    /// </summary>
+    public long? RangeEnd { get; init; }
+
+    /// <summary>Stop with <see cref="CdnThrottledException"/> when the CDN answers 429 or 503 (too many connections), instead of retrying.</summary>
+    public bool StopWhenThrottled { get; init; }
+
+    private long End => RangeEnd ?? _size;
+
     public void ResumeAt(long written, string? validator) => (Written, Validator) = (written, validator);
 
     public async Task RunAsync(Stream target, IncrementalHash? md5, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
@@ -44,8 +56,8 @@ internal sealed class CdnTransfer
         var meter = new ProgressMeter(_time, progress, Written, _size);
         var failures = 0;
         // No link is asked for when nothing is missing: each one spends the user's download quota.
-        var link = Written < _size ? await _links.CurrentAsync(cancellationToken).ConfigureAwait(false) : null;
-        while (Written < _size)
+        var link = Written < End ? await _links.CurrentAsync(cancellationToken).ConfigureAwait(false) : null;
+        while (Written < End)
         {
             var before = Written;
             int? status = null;
@@ -70,7 +82,11 @@ internal sealed class CdnTransfer
                     else if (status is 403 or 404 or 410)
                     {
                         // The link expired or was refused: download_info hands out a new one.
-                        link = await _links.FreshAsync(cancellationToken).ConfigureAwait(false);
+                        link = await _links.FreshAsync(link!, cancellationToken).ConfigureAwait(false);
+                    }
+                    else if (status is 429 or 503 && StopWhenThrottled)
+                    {
+                        throw new CdnThrottledException(status.Value);
                     }
                 }
                 catch (Exception e) when (IsTransferFailure(e, cancellationToken))
@@ -79,7 +95,7 @@ internal sealed class CdnTransfer
                 }
             }
 
-            if (Written >= _size)
+            if (Written >= End)
             {
                 break;
             }
@@ -120,7 +136,7 @@ internal sealed class CdnTransfer
                     return;
                 }
 
-                if (Written + read > _size)
+                if (Written + read > End)
                 {
                     throw new Pan123DownloadException(_fileId, DownloadFailure.IntegrityMismatch, $"the CDN sent more than the {_size} bytes file/detail reports.");
                 }
@@ -159,7 +175,24 @@ internal sealed class CdnTransfer
         switch (response.StatusCode)
         {
             case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From == Written:
+                if (RangeEnd is not null)
+                {
+                    // Ranges of one file share the validator: a different one means the content changed.
+                    var tag = response.Headers.ETag is { IsWeak: false } etag ? etag.Tag : null;
+                    if (Validator is not null && tag is not null && tag != Validator)
+                    {
+                        throw new RangesIgnoredException();
+                    }
+
+                    if (Validator is null && tag is not null)
+                    {
+                        await SetValidatorAsync(response, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
                 return true;
+            case HttpStatusCode.OK when RangeEnd is not null:
+                throw new RangesIgnoredException();
             case HttpStatusCode.OK:
                 if (Written > 0)
                 {
@@ -208,9 +241,9 @@ internal sealed class CdnTransfer
         for (var hops = 0; ; hops++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-            if (Written > 0)
+            if (Written > 0 || RangeEnd is not null)
             {
-                request.Headers.Range = new RangeHeaderValue(Written, null);
+                request.Headers.Range = new RangeHeaderValue(Written, RangeEnd - 1);
                 if (Validator is not null)
                 {
                     request.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue(Validator));
@@ -246,7 +279,7 @@ internal sealed class CdnTransfer
 
     private static bool IsTransferFailure(Exception e, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException or OperationCanceledException
-        && e is not Pan123DownloadException;
+        && e is not Pan123DownloadException and not RangesIgnoredException and not CdnThrottledException;
 
     private TimeSpan Backoff(int failures) =>
         TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, _options.RetryDelay.Ticks << Math.Min(failures - 1, 16)));
@@ -270,4 +303,13 @@ internal sealed class CdnTransfer
             progress.Report(new DownloadProgress(written, size, seconds > 0 ? (written - startedWith) / seconds : 0));
         }
     }
+}
+
+/// <summary>The CDN answered a range with the whole file, or with content of another validator: ranges cannot be used.</summary>
+internal sealed class RangesIgnoredException() : IOException("the CDN does not serve ranges of this file consistently");
+
+/// <summary>The CDN answered 429 or 503 to one more connection: a ranged download gives the range back and closes one.</summary>
+internal sealed class CdnThrottledException(int status) : IOException($"the CDN answered {status}")
+{
+    public int Status { get; } = status;
 }

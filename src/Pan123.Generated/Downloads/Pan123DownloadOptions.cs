@@ -28,6 +28,25 @@ public sealed class Pan123DownloadOptions
     /// </summary>
     public bool Overwrite { get; set; }
 
+    /// <summary>
+    /// The most connections one file is fetched over, each a range of the file. A download starts with one
+    /// and adds connections while the total rate grows, and drops one when the CDN answers 429 or 503.
+    /// 1 turns ranges off. Default: 4.
+    /// </summary>
+    public int MaxConnections { get; set; } = 4;
+
+    /// <summary>
+    /// The most connections all downloads of this downloader (a folder's files fetched at once included)
+    /// hold together, so a batch never opens more than this to a CDN known to answer 429. Default: 8.
+    /// </summary>
+    public int ConnectionBudget { get; set; } = 8;
+
+    /// <summary>
+    /// The smallest range asked for (the last one excepted): CDNs refused very small ranges with 403.
+    /// A file smaller than two of these is fetched over one connection. Default: 8 MiB.
+    /// </summary>
+    public long MinRangeSize { get; set; } = 8L * 1024 * 1024;
+
     /// <summary>Called between the last verified byte and the rename; for the crash tests only.</summary>
     internal Func<CancellationToken, Task>? BeforeCommit { get; set; }
 
@@ -52,6 +71,16 @@ public sealed class Pan123DownloadOptions
         if (StallTimeout < TimeSpan.FromMilliseconds(1))
         {
             yield return $"Pan123DownloadOptions.StallTimeout must be at least 1 ms ({StallTimeout}).";
+        }
+
+        if (MaxConnections < 1 || ConnectionBudget < 1)
+        {
+            yield return $"Pan123DownloadOptions.MaxConnections and ConnectionBudget must be at least 1 ({MaxConnections}, {ConnectionBudget}).";
+        }
+
+        if (MinRangeSize < 64 * 1024)
+        {
+            yield return $"Pan123DownloadOptions.MinRangeSize must be at least 64 KiB ({MinRangeSize}).";
         }
 
         if (RetryDelay < TimeSpan.Zero)

@@ -13,12 +13,16 @@ namespace Pan123;
 /// with automatic redirects off (AddPan123Client registers one): the platform token never goes
 /// to the CDN because nothing on that path has it.
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The connection budget's SemaphoreSlim never creates its wait handle (only WaitAsync and Wait(0) are used), so it holds nothing to dispose.")]
 public class Pan123Downloader
 {
     private readonly IPan123FilesClient _files;
     private readonly HttpClient _cdn;
     private readonly Pan123DownloadOptions _options;
     private readonly TimeProvider _time;
+
+    // Connections all downloads of this downloader hold together (Pan123DownloadOptions.ConnectionBudget).
+    private readonly SemaphoreSlim _budget;
 
     /// <summary>Creates a downloader.</summary>
     /// <param name="files">The platform client for file/detail and download_info.</param>
@@ -32,6 +36,7 @@ public class Pan123Downloader
         _options = options ?? new Pan123DownloadOptions();
         _options.Validate();
         (_files, _cdn, _time) = (files, cdn, timeProvider ?? TimeProvider.System);
+        _budget = new SemaphoreSlim(_options.ConnectionBudget, _options.ConnectionBudget);
     }
 
     /// <summary>
@@ -110,7 +115,8 @@ public class Pan123Downloader
         }
 
         using var md5 = _options.VerifyChecksum ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
-        var part = await OpenPartAsync(fileId, destination, detail, md5, cancellationToken).ConfigureAwait(false);
+        var ranged = RangedDownload.Fits(detail.Size, _options);
+        var part = await OpenPartAsync(fileId, destination, detail, md5, ranged, cancellationToken).ConfigureAwait(false);
         await using (part.ConfigureAwait(false))
         {
             var resumedFrom = part.ResumedFrom;
@@ -120,11 +126,35 @@ public class Pan123Downloader
                 md5?.GetHashAndReset();
             }
 
-            var transfer = NewTransfer(detail, RestartAsync, part.SaveNoteAsync, linkStop);
-            transfer.ResumeAt(resumedFrom, part.Validator);
-            var hash = await TransferAsync(transfer, part.Stream, detail, md5, progress, cancellationToken).ConfigureAwait(false);
+            var links = new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop));
+            var transfer = NewTransfer(detail, RestartAsync, part.SaveNoteAsync, links);
             var startedOver = false;
-            if (hash.Problem is not null && part.ContinuedWithoutNote)
+            (string? Md5, string? Problem) hash;
+            try
+            {
+                if (!ranged)
+                {
+                    transfer.ResumeAt(resumedFrom, part.Validator);
+                    hash = await TransferAsync(transfer, part.Stream, detail, md5, progress, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    using var download = new RangedDownload(_cdn, _options, _time, detail, links, part, md5, progress, _budget);
+                    await download.RunAsync(cancellationToken).ConfigureAwait(false);
+                    hash = Verify(detail, detail.Size, md5);
+                }
+            }
+            catch (RangesIgnoredException)
+            {
+                // The CDN does not serve this file's ranges consistently: fetch it again, in order, from byte 0.
+                startedOver = true;
+                await RestartAsync(cancellationToken).ConfigureAwait(false);
+                transfer.ResumeAt(0, validator: null);
+                hash = await TransferAsync(transfer, part.Stream, detail, md5, progress, cancellationToken).ConfigureAwait(false);
+                resumedFrom = 0;
+            }
+
+            if (hash.Problem is not null && part.ContinuedWithoutNote && !startedOver)
             {
                 // Bytes kept without a note did not fit the file: fetch it once more, from byte 0.
                 startedOver = true;
@@ -155,7 +185,8 @@ public class Pan123Downloader
                 throw new Pan123DownloadException(fileId, DownloadFailure.DestinationExists, $"'{destination}' appeared while downloading and is not replaced without Overwrite; the verified bytes are kept in '{part.PartPath}'.");
             }
 
-            return new DownloadResult(fileId, detail.Filename, destination, transfer.Written, hash.Md5, resumedFrom) { StartedOver = startedOver };
+            // Verified: the part file holds exactly the file's size, however it was fetched.
+            return new DownloadResult(fileId, detail.Filename, destination, detail.Size, hash.Md5, resumedFrom) { StartedOver = startedOver };
         }
     }
 
@@ -193,7 +224,7 @@ public class Pan123Downloader
                 md5?.GetHashAndReset();
                 return ValueTask.CompletedTask;
             }
-            : null, validatorChanged: null, CancellationToken.None);
+            : null, validatorChanged: null, new CdnLinks(ct => GetLinkAsync(fileId, ct, CancellationToken.None)));
         var hash = await TransferAsync(transfer, destination, detail, md5, progress, cancellationToken).ConfigureAwait(false);
         if (hash.Problem is not null)
         {
@@ -235,11 +266,11 @@ public class Pan123Downloader
         }
     }
 
-    private static async Task<PartFile> OpenPartAsync(long fileId, string destination, RemoteFile detail, IncrementalHash? md5, CancellationToken cancellationToken)
+    private static async Task<PartFile> OpenPartAsync(long fileId, string destination, RemoteFile detail, IncrementalHash? md5, bool ranged, CancellationToken cancellationToken)
     {
         try
         {
-            return await PartFile.OpenAsync(destination, fileId, detail.Size, detail.Etag, md5, cancellationToken).ConfigureAwait(false);
+            return await PartFile.OpenAsync(destination, fileId, detail.Size, detail.Etag, md5, cancellationToken, ranged).ConfigureAwait(false);
         }
         catch (FileInUseException e)
         {
@@ -287,8 +318,8 @@ public class Pan123Downloader
 
     // The one sequence both download methods share: links on demand from download_info, bytes from the
     // CDN (resumed after drops), then the size and MD5 checked against file/detail.
-    private CdnTransfer NewTransfer(RemoteFile detail, Func<CancellationToken, ValueTask>? restart, Func<string?, CancellationToken, Task>? validatorChanged, CancellationToken linkStop) =>
-        new(_cdn, _options, _time, detail.FileId, detail.Size, new CdnLinks(ct => GetLinkAsync(detail.FileId, ct, linkStop)))
+    private CdnTransfer NewTransfer(RemoteFile detail, Func<CancellationToken, ValueTask>? restart, Func<string?, CancellationToken, Task>? validatorChanged, CdnLinks links) =>
+        new(_cdn, _options, _time, detail.FileId, detail.Size, links)
         {
             RestartTarget = restart,
             ValidatorChanged = validatorChanged,

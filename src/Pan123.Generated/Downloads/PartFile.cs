@@ -35,6 +35,12 @@ internal sealed class PartFile : IAsyncDisposable
 
     public FileStream Stream { get; }
 
+    /// <summary>
+    /// The byte ranges [from, to) the part file holds for sure, in order and merged: one from byte 0 for a
+    /// download in order, possibly several for one fetched in ranges (<see cref="OpenAsync"/> with ranged).
+    /// </summary>
+    public IReadOnlyList<(long From, long To)> Kept { get; private set; } = [];
+
     /// <summary>The CDN validator the note recorded, for <c>If-Range</c>; null when unknown.</summary>
     public string? Validator { get; private set; }
 
@@ -53,7 +59,11 @@ internal sealed class PartFile : IAsyncDisposable
     /// starts it empty. Kept bytes are fed to <paramref name="md5"/>.
     /// </summary>
     /// <exception cref="FileInUseException">Another download holds the part file.</exception>
-    public static async Task<PartFile> OpenAsync(string destination, long fileId, long size, string md5Hex, IncrementalHash? md5, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <paramref name="ranged"/>, ranges recorded by an earlier ranged run are kept where they lie
+    /// (the next run fetches only the gaps); without it, only the bytes from 0 up to the first gap.
+    /// </remarks>
+    public static async Task<PartFile> OpenAsync(string destination, long fileId, long size, string md5Hex, IncrementalHash? md5, CancellationToken cancellationToken, bool ranged = false)
     {
         var (stream, _) = LinkSafeFile.OpenOrCreate(destination + ".part");
         var part = new PartFile(destination, fileId, md5Hex, stream);
@@ -62,11 +72,20 @@ internal sealed class PartFile : IAsyncDisposable
             var length = stream.Length;
             var note = part.ReadNote();
             long keep;
+            var sameFile = note is not null && note.FileId == fileId && string.Equals(note.Md5, md5Hex, StringComparison.OrdinalIgnoreCase) && length <= size;
+            if (ranged && sameFile && note!.InOrder == false && note.Merged(length) is { Count: > 0 } ranges)
+            {
+                // Bytes of finished ranges stay where they are; the file may have gaps between them.
+                part.Kept = ranges;
+                part.Validator = note.Validator;
+                part.ResumedFrom = ranges[0].From == 0 ? ranges[0].To : 0;
+                await part.HashAndSaveAsync(md5, ranged, cancellationToken).ConfigureAwait(false);
+                return part;
+            }
+
             if (note is not null)
             {
-                keep = note.FileId == fileId && string.Equals(note.Md5, md5Hex, StringComparison.OrdinalIgnoreCase) && length <= size
-                    ? note.ContiguousFromZero(length)
-                    : 0;
+                keep = sameFile ? note.ContiguousFromZero(length) : 0;
                 part.Validator = keep > 0 ? note.Validator : null;
             }
             else
@@ -84,13 +103,8 @@ internal sealed class PartFile : IAsyncDisposable
             }
 
             part.ResumedFrom = keep;
-            if (md5 is not null && keep > 0)
-            {
-                await HashExistingAsync(stream, keep, md5, cancellationToken).ConfigureAwait(false);
-            }
-
-            stream.Seek(keep, SeekOrigin.Begin);
-            await part.SaveNoteAsync(part.Validator, cancellationToken).ConfigureAwait(false);
+            part.Kept = keep > 0 ? [(0, keep)] : [];
+            await part.HashAndSaveAsync(md5, ranged, cancellationToken).ConfigureAwait(false);
             return part;
         }
         catch
@@ -100,15 +114,45 @@ internal sealed class PartFile : IAsyncDisposable
         }
     }
 
+    // The kept bytes from 0 go into the hash (the rest is hashed as the gaps before it fill); the stream
+    // continues after them; the note says what is kept, in the form the coming run keeps it up to date.
+    private async Task HashAndSaveAsync(IncrementalHash? md5, bool ranged, CancellationToken cancellationToken)
+    {
+        if (md5 is not null && ResumedFrom > 0)
+        {
+            await HashExistingAsync(Stream, ResumedFrom, md5, cancellationToken).ConfigureAwait(false);
+        }
+
+        Stream.Seek(ResumedFrom, SeekOrigin.Begin);
+
+        // A ranged run writes beyond its finished ranges at once: its note must never claim appended bytes.
+        if (ranged)
+        {
+            await SaveRangesAsync(Validator, Kept, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await SaveNoteAsync(Validator, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// Writes the note atomically (a temporary file, flushed, then renamed over the old note), so a
     /// crash leaves the old note or the new one, and a link at the note's name is replaced, not followed.
+    /// The note of a download in order says "everything from byte 0", whatever was appended since.
     /// </summary>
-    public async Task SaveNoteAsync(string? validator, CancellationToken cancellationToken)
+    public Task SaveNoteAsync(string? validator, CancellationToken cancellationToken) =>
+        WriteNoteAsync(new Note(_fileId, _md5, validator, [[0, Stream.Position]]), cancellationToken);
+
+    /// <summary>The note of a download in ranges: only the finished ranges count, never bytes in flight.</summary>
+    public Task SaveRangesAsync(string? validator, IReadOnlyList<(long From, long To)> finished, CancellationToken cancellationToken) =>
+        WriteNoteAsync(new Note(_fileId, _md5, validator, [.. finished.Select(r => new[] { r.From, r.To })]) { InOrder = false }, cancellationToken);
+
+    private async Task WriteNoteAsync(Note content, CancellationToken cancellationToken)
     {
-        Validator = validator;
+        Validator = content.Validator;
         var temporary = _notePath + ".tmp";
-        var note = JsonSerializer.Serialize(new Note(_fileId, _md5, validator, [[0, Stream.Position]]), PartNoteJson.Default.Note);
+        var note = JsonSerializer.Serialize(content, PartNoteJson.Default.Note);
         File.Delete(temporary);
         var stream = LinkSafeFile.TryCreateNew(temporary) ?? throw new IOException($"'{temporary}' was created by someone else while this download held its part file.");
         await using (stream.ConfigureAwait(false))
@@ -223,6 +267,12 @@ internal sealed class PartFile : IAsyncDisposable
     /// </summary>
     internal sealed record Note(long FileId, string Md5, string? Validator, long[][]? Ranges)
     {
+        /// <summary>
+        /// False for a download in ranges, whose note lists exactly what is finished; absent (0.1.0, 0.2.0
+        /// in order) for one whose single range also owns the bytes appended after the note was saved.
+        /// </summary>
+        public bool? InOrder { get; init; }
+
         public long ContiguousFromZero(long partLength)
         {
             if (Ranges is null || Ranges.Length == 0)
@@ -230,29 +280,39 @@ internal sealed class PartFile : IAsyncDisposable
                 return Ranges is null ? partLength : 0;
             }
 
-            var ordered = Ranges.Where(r => r.Length == 2 && r[0] >= 0 && r[1] >= r[0]).OrderBy(r => r[0]).ToList();
-            if (ordered.Count == 0 || ordered[0][0] != 0)
+            // A download in order appends to its one range after the note: those bytes are its too.
+            if (InOrder != false && Ranges.Length == 1)
             {
-                return 0;
+                return Ranges[0] is [0, var to] && to >= 0 ? partLength : 0;
             }
 
-            if (ordered.Count == 1)
-            {
-                return partLength;
-            }
+            var merged = Merged(partLength);
+            return merged.Count > 0 && merged[0].From == 0 ? merged[0].To : 0;
+        }
 
-            var end = ordered[0][1];
-            foreach (var range in ordered.Skip(1))
+        /// <summary>The recorded ranges, well-formed ones only, sorted, merged and cut at the part file's length.</summary>
+        public List<(long From, long To)> Merged(long partLength)
+        {
+            var merged = new List<(long From, long To)>();
+            foreach (var range in (Ranges ?? []).Where(r => r.Length == 2 && r[0] >= 0 && r[1] > r[0]).OrderBy(r => r[0]))
             {
-                if (range[0] > end)
+                var (from, to) = (range[0], Math.Min(range[1], partLength));
+                if (from >= to)
                 {
-                    break;
+                    continue;
                 }
 
-                end = Math.Max(end, range[1]);
+                if (merged.Count > 0 && from <= merged[^1].To)
+                {
+                    merged[^1] = (merged[^1].From, Math.Max(merged[^1].To, to));
+                }
+                else
+                {
+                    merged.Add((from, to));
+                }
             }
 
-            return Math.Min(end, partLength);
+            return merged;
         }
     }
 }

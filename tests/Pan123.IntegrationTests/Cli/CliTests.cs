@@ -423,4 +423,25 @@ public sealed class CliTests : SandboxTest
         Assert.True(new FileInfo(PathOf("slow.bin.part")).Length > 0);
         Assert.False(File.Exists(PathOf("slow.bin")));
     }
+
+    [Fact]
+    public async Task Connections_1_fetches_a_large_file_in_one_stream_and_the_default_in_ranges()
+    {
+        var file = Sandbox.AddFile(60, "large.bin", 20 * 1024 * 1024);
+
+        var one = await RunAsync("download", "60", "-o", "one.bin", "--connections", "1");
+        var oneRequests = CdnRequests.ToList();
+        var ranged = await RunAsync("download", "60", "-o", "ranged.bin");
+        var rangedRequests = CdnRequests.Skip(oneRequests.Count).ToList();
+        var refused = await RunAsync("download", "60", "-o", "none.bin", "--connections", "0");
+
+        Assert.True(one.ExitCode == 0, one.ToString());
+        Assert.True(ranged.ExitCode == 0, ranged.ToString());
+        Assert.Equal(file.Md5, Md5Of(PathOf("one.bin")));
+        Assert.Equal(file.Md5, Md5Of(PathOf("ranged.bin")));
+        Assert.False(Assert.Single(oneRequests).Headers.ContainsKey("Range"));
+        Assert.All(rangedRequests, r => Assert.StartsWith("bytes=", r.Headers["Range"], StringComparison.Ordinal));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--connections must be between 1 and 16", refused.Stderr, StringComparison.Ordinal);
+    }
 }

@@ -81,7 +81,7 @@ public sealed class CrashTests : SandboxTest
             await killWhen(process).WaitAsync(patience.Token);
         }
 
-        Assert.False(process.HasExited, $"pan123 ended (exit {(process.HasExited ? process.ExitCode : 0)}) before it could be killed");
+        Assert.False(process.HasExited, $"pan123 ended (exit {(process.HasExited ? process.ExitCode : 0)}) before it could be killed: {(process.HasExited ? process.StandardError.ReadToEnd() : "")}");
         process.Kill();
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {

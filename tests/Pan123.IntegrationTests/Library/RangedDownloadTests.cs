@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Pan123.IntegrationTests.Support;
+
+namespace Pan123.IntegrationTests.Library;
+
+/// <summary>
+/// A large file over several connections, against a sandbox CDN that caps each connection's rate, the
+/// connections per link and the smallest range, as real CDNs do.
+/// </summary>
+// Rates are measured (the sandbox paces each connection): run alone, not beside the rest of the suite.
+[Collection(AloneCollection.Name)]
+public sealed class RangedDownloadTests : SandboxTest
+{
+    private const long Floor = 2 * 1024 * 1024;
+    private const int Size = 40 * 1024 * 1024;
+
+    private void Ranges(Pan123DownloadOptions options, int connections = 4, int budget = 8)
+    {
+        (options.MaxConnections, options.ConnectionBudget, options.MinRangeSize) = (connections, budget, Floor);
+    }
+
+    // Every range asked for, as [from, to]; none below the floor unless it runs to the end.
+    private List<(long From, long To)> RequestedRanges(int skip = 0)
+    {
+        var ranges = new List<(long From, long To)>();
+        foreach (var request in CdnRequests.Skip(skip))
+        {
+            Assert.True(request.Headers.TryGetValue("Range", out var header), "a ranged download asked for the whole file");
+            var bounds = header!["bytes=".Length..].Split('-');
+            var (from, to) = (long.Parse(bounds[0]), bounds[1].Length == 0 ? Size - 1 : long.Parse(bounds[1]));
+            Assert.True(to - from + 1 >= Floor || to == Size - 1, $"a range below the floor: {header}");
+            ranges.Add((from, to));
+        }
+
+        return ranges;
+    }
+
+    [Fact]
+    public async Task Connections_are_added_while_the_rate_grows_and_the_file_verifies()
+    {
+        var file = Sandbox.AddFile(50, "big.bin", Size);
+        Sandbox.CdnLimits.BytesPerSecondPerConnection = 12 * 1024 * 1024;
+
+        var result = await Downloader(o => Ranges(o)).DownloadFileAsync(file.FileId, PathOf("big.bin"));
+
+        Assert.Equal(file.Md5, result.Md5);
+        Assert.Equal(file.Md5, Md5Of(PathOf("big.bin")));
+        Assert.InRange(Sandbox.CdnLimits.MostConcurrent, 2, 4);
+        var ranges = RequestedRanges();
+        Assert.Equal(Size, ranges.Sum(r => r.To - r.From + 1));
+        Assert.Single(ApiRequests("/api/v1/file/download_info"));
+        Assert.False(File.Exists(PathOf("big.bin.part.json")));
+    }
+
+    [Fact]
+    public async Task A_cdn_that_allows_two_connections_gets_two_after_its_429_and_the_download_completes()
+    {
+        var file = Sandbox.AddFile(51, "big.bin", Size);
+        Sandbox.CdnLimits.BytesPerSecondPerConnection = 12 * 1024 * 1024;
+        Sandbox.CdnLimits.MaxConnectionsPerLink = 2;
+
+        var result = await Downloader(o => Ranges(o)).DownloadFileAsync(file.FileId, PathOf("big.bin"));
+
+        Assert.Equal(file.Md5, Md5Of(PathOf("big.bin")));
+        Assert.Equal(2, Sandbox.CdnLimits.MostConcurrent);
+        Assert.InRange(Sandbox.CdnLimits.RefusedForConnections, 1, 3);
+        Assert.Equal(Size, result.Size);
+    }
+
+    [Fact]
+    public async Task The_budget_caps_the_connections_of_every_download_together()
+    {
+        var file = Sandbox.AddFile(52, "big.bin", Size);
+        Sandbox.CdnLimits.BytesPerSecondPerConnection = 24 * 1024 * 1024;
+
+        await Downloader(o => Ranges(o, connections: 4, budget: 1)).DownloadFileAsync(file.FileId, PathOf("big.bin"));
+
+        Assert.Equal(file.Md5, Md5Of(PathOf("big.bin")));
+        Assert.Equal(1, Sandbox.CdnLimits.MostConcurrent);
+    }
+
+    [Fact]
+    public async Task A_stopped_download_keeps_its_finished_ranges_and_the_rerun_asks_only_for_the_rest()
+    {
+        var file = Sandbox.AddFile(53, "big.bin", Size);
+        Sandbox.CdnLimits.BytesPerSecondPerConnection = 12 * 1024 * 1024;
+        using (var stop = new CancellationTokenSource())
+        {
+            var first = Downloader(o => Ranges(o)).DownloadFileAsync(file.FileId, PathOf("big.bin"), cancellationToken: stop.Token);
+            using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+            {
+                while (FinishedBytes() < Size / 3)
+                {
+                    await Task.Delay(20, patience.Token);
+                }
+            }
+
+            await stop.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => first);
+        }
+
+        var finished = FinishedRanges();
+        Assert.True(finished.Count >= 1 && finished.Sum(r => r.To - r.From) >= Size / 3, "the note lost finished ranges");
+        var before = CdnRequests.Count();
+
+        var result = await Downloader(o => Ranges(o)).DownloadFileAsync(file.FileId, PathOf("big.bin"));
+
+        Assert.Equal(file.Md5, Md5Of(PathOf("big.bin")));
+        // The rerun asked for the gaps only: finished bytes come again at most as the widening of a small gap.
+        var asked = RequestedRanges(before);
+        var overlap = asked.Sum(a => finished.Sum(f => Math.Max(0, Math.Min(a.To + 1, f.To) - Math.Max(a.From, f.From))));
+        Assert.True(overlap <= Floor * asked.Count, $"the rerun fetched {overlap} finished bytes again");
+        Assert.True(result.ResumedFrom > 0 || finished[0].From > 0);
+    }
+
+    private List<(long From, long To)> FinishedRanges()
+    {
+        var note = PathOf("big.bin.part.json");
+        if (!File.Exists(note))
+        {
+            return [];
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllText(note));
+        return [.. json.RootElement.GetProperty("Ranges").EnumerateArray().Select(r => (r[0].GetInt64(), r[1].GetInt64()))];
+    }
+
+    private long FinishedBytes()
+    {
+        try
+        {
+            return FinishedRanges().Sum(r => r.To - r.From);
+        }
+        catch (Exception e) when (e is IOException or JsonException)
+        {
+            return 0;
+        }
+    }
+}
