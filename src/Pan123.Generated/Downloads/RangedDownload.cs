@@ -142,6 +142,7 @@ internal sealed class RangedDownload(
 
     private async Task WorkAsync(CancellationTokenSource stop)
     {
+        var throttledInARow = 0;
         try
         {
             while (Take() is { } range)
@@ -161,17 +162,23 @@ internal sealed class RangedDownload(
                 {
                     await transfer.RunAsync(new RangeWriter(part.Stream.SafeFileHandle, range.From, this), md5: null, progress: null, stop.Token).ConfigureAwait(false);
                 }
-                catch (CdnThrottledException) when (!stop.IsCancellationRequested)
+                catch (CdnThrottledException e) when (!stop.IsCancellationRequested)
                 {
-                    // Too many connections for this CDN: keep what arrived, give the rest back, and close this one
-                    // (the last one waits and tries again).
+                    // Too many connections for this CDN: keep what arrived, give the rest back, and close this one.
+                    // The last one waits and tries again, as often as a single stream would.
                     await FinishAsync((range.From, transfer.Written), CancellationToken.None).ConfigureAwait(false);
                     if (GiveBack((transfer.Written, range.To)))
                     {
                         return;
                     }
 
-                    await Task.Delay(options.RetryDelay * 4, time, stop.Token).ConfigureAwait(false);
+                    throttledInARow = transfer.Written > range.From ? 1 : throttledInARow + 1;
+                    if (throttledInARow > options.MaxRetries)
+                    {
+                        throw new Pan123DownloadException(detail.FileId, DownloadFailure.TransferFailed, $"the CDN answered {e.Status} {throttledInARow} times in a row to the only connection left.", e.Status, e);
+                    }
+
+                    await Task.Delay(TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, options.RetryDelay.Ticks << Math.Min(throttledInARow, 16))), time, stop.Token).ConfigureAwait(false);
                     continue;
                 }
                 catch (RangesIgnoredException)
@@ -186,6 +193,7 @@ internal sealed class RangedDownload(
                 }
 
                 await FinishAsync(range, stop.Token).ConfigureAwait(false);
+                throttledInARow = 0;
             }
         }
         catch

@@ -113,6 +113,21 @@ public sealed class RangedDownloadTests : SandboxTest
         Assert.True(result.ResumedFrom > 0 || finished[0].From > 0);
     }
 
+    [Fact]
+    public async Task A_cdn_that_keeps_answering_429_ends_the_download_after_the_retries_not_never()
+    {
+        var file = Sandbox.AddFile(54, "big.bin", Size);
+        Sandbox.Faults.FailNextCdnRequests(1000, 429);
+
+        var failure = await Assert.ThrowsAsync<Pan123DownloadException>(() =>
+            Downloader(o => { Ranges(o); o.MaxRetries = 2; }).DownloadFileAsync(file.FileId, PathOf("big.bin")).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(DownloadFailure.TransferFailed, failure.Failure);
+        Assert.Equal(429, failure.Status);
+        Assert.InRange(CdnRequests.Count(), 3, 3);
+        Assert.False(File.Exists(PathOf("big.bin")));
+    }
+
     private List<(long From, long To)> FinishedRanges()
     {
         var note = PathOf("big.bin.part.json");
