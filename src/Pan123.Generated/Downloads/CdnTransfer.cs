@@ -44,7 +44,10 @@ internal sealed class CdnTransfer
     /// </summary>
     public long? RangeEnd { get; init; }
 
-    /// <summary>Stop with <see cref="CdnThrottledException"/> when the CDN answers 429 or 503 (too many connections), instead of retrying.</summary>
+    /// <summary>
+    /// Stop with <see cref="CdnThrottledException"/> when the CDN answers 429 or 503 or drops the
+    /// connection, instead of retrying: a ranged download then uses one connection fewer.
+    /// </summary>
     public bool StopWhenThrottled { get; init; }
 
     private long End => RangeEnd ?? _size;
@@ -98,6 +101,11 @@ internal sealed class CdnTransfer
             if (Written >= End)
             {
                 break;
+            }
+
+            if (StopWhenThrottled && failure is not null)
+            {
+                throw new CdnThrottledException(0, failure);
             }
 
             // Count failures in a row: a flaky link that keeps delivering bytes is not given up on.
@@ -309,7 +317,8 @@ internal sealed class CdnTransfer
 internal sealed class RangesIgnoredException() : IOException("the CDN does not serve ranges of this file consistently");
 
 /// <summary>The CDN answered 429 or 503 to one more connection: a ranged download gives the range back and closes one.</summary>
-internal sealed class CdnThrottledException(int status) : IOException($"the CDN answered {status}")
+internal sealed class CdnThrottledException(int status, Exception? drop = null)
+    : IOException(drop is null ? $"the CDN answered {status}" : $"the CDN dropped the connection ({drop.Message})", drop)
 {
     public int Status { get; } = status;
 }

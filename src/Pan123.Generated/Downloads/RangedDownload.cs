@@ -7,7 +7,7 @@ namespace Pan123;
 /// <summary>
 /// One file fetched in ranges over several connections into its part file. It starts with one connection
 /// and adds one while the total rate grows (up to <see cref="Pan123DownloadOptions.MaxConnections"/>, within
-/// the downloader's connection budget), and closes one when the CDN answers 429 or 503. Every finished range
+/// the downloader's connection budget), and closes one when the CDN answers 429 or 503 or drops one. Every finished range
 /// goes into the note, so a crash loses only ranges in flight and a rerun fetches only the gaps. The MD5
 /// follows the finished prefix, reading back what arrived out of order; memory stays two buffers a connection.
 /// </summary>
@@ -164,7 +164,7 @@ internal sealed class RangedDownload(
                 }
                 catch (CdnThrottledException e) when (!stop.IsCancellationRequested)
                 {
-                    // Too many connections for this CDN: keep what arrived, give the rest back, and close this one.
+                    // Too many connections for this CDN (a 429, a 503, a drop): keep what arrived, give the rest back, and close this one.
                     // The last one waits and tries again, as often as a single stream would.
                     await FinishAsync((range.From, transfer.Written), CancellationToken.None).ConfigureAwait(false);
                     if (GiveBack((transfer.Written, range.To)))
@@ -175,7 +175,7 @@ internal sealed class RangedDownload(
                     throttledInARow = transfer.Written > range.From ? 1 : throttledInARow + 1;
                     if (throttledInARow > options.MaxRetries)
                     {
-                        throw new Pan123DownloadException(detail.FileId, DownloadFailure.TransferFailed, $"the CDN answered {e.Status} {throttledInARow} times in a row to the only connection left.", e.Status, e);
+                        throw new Pan123DownloadException(detail.FileId, DownloadFailure.TransferFailed, $"{e.Message}, {throttledInARow} times in a row on the only connection left.", e.Status, e.InnerException ?? e);
                     }
 
                     await Task.Delay(TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, options.RetryDelay.Ticks << Math.Min(throttledInARow, 16))), time, stop.Token).ConfigureAwait(false);

@@ -128,6 +128,22 @@ public sealed class RangedDownloadTests : SandboxTest
         Assert.False(File.Exists(PathOf("big.bin")));
     }
 
+    [Fact]
+    public async Task Dropped_connections_keep_their_bytes_and_the_download_completes_on_fewer()
+    {
+        var file = Sandbox.AddFile(55, "big.bin", Size);
+        Sandbox.CdnLimits.BytesPerSecondPerConnection = 12 * 1024 * 1024;
+        Sandbox.Faults.DropCdnConnectionAfter(3 * 1024 * 1024, times: 3);
+
+        var result = await Downloader(o => Ranges(o)).DownloadFileAsync(file.FileId, PathOf("big.bin"));
+
+        Assert.Equal(file.Md5, Md5Of(PathOf("big.bin")));
+        Assert.Equal(Size, result.Size);
+        // A dropped range was continued from where it stopped, never asked for from its start again.
+        var ranges = RequestedRanges();
+        Assert.Equal(ranges.Count, ranges.Select(r => r.From).Distinct().Count());
+    }
+
     private List<(long From, long To)> FinishedRanges()
     {
         var note = PathOf("big.bin.part.json");
