@@ -116,7 +116,7 @@ internal sealed class CdnTransfer
                 throw new Pan123DownloadException(_fileId, DownloadFailure.TransferFailed, $"the CDN failed {failures} times in a row, last with {what}.", status ?? 0, failure);
             }
 
-            await Task.Delay(Backoff(failures), _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Backoff(_options, failures), _time, cancellationToken).ConfigureAwait(false);
         }
 
         meter.Report(Written, force: true);
@@ -289,8 +289,9 @@ internal sealed class CdnTransfer
         !cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException or OperationCanceledException
         && e is not Pan123DownloadException and not RangesIgnoredException and not CdnThrottledException;
 
-    private TimeSpan Backoff(int failures) =>
-        TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, _options.RetryDelay.Ticks << Math.Min(failures - 1, 16)));
+    /// <summary>The wait after <paramref name="failures"/> failures in a row: RetryDelay, doubling, at most 10 s.</summary>
+    internal static TimeSpan Backoff(Pan123DownloadOptions options, int failures) =>
+        TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, options.RetryDelay.Ticks << Math.Min(failures - 1, 16)));
 
     /// <summary>Progress at most ten times a second, with the average rate of this run.</summary>
     private sealed class ProgressMeter(TimeProvider time, IProgress<DownloadProgress>? progress, long startedWith, long size)

@@ -291,12 +291,16 @@ internal sealed class PartFile : IAsyncDisposable
         }
 
         /// <summary>The recorded ranges, well-formed ones only, sorted, merged and cut at the part file's length.</summary>
-        public List<(long From, long To)> Merged(long partLength)
+        public List<(long From, long To)> Merged(long partLength) =>
+            Merge((Ranges ?? []).Where(r => r.Length == 2).Select(r => (r[0], r[1])), partLength);
+
+        /// <summary>Ranges [from, to) sorted and merged where they touch or overlap, empty or negative ones dropped, cut at <paramref name="limit"/>.</summary>
+        public static List<(long From, long To)> Merge(IEnumerable<(long From, long To)> ranges, long limit)
         {
             var merged = new List<(long From, long To)>();
-            foreach (var range in (Ranges ?? []).Where(r => r.Length == 2 && r[0] >= 0 && r[1] > r[0]).OrderBy(r => r[0]))
+            foreach (var range in ranges.Where(r => r.From >= 0 && r.To > r.From).OrderBy(r => r.From))
             {
-                var (from, to) = (range[0], Math.Min(range[1], partLength));
+                var (from, to) = (range.From, Math.Min(range.To, limit));
                 if (from >= to)
                 {
                     continue;

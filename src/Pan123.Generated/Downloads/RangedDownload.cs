@@ -178,7 +178,7 @@ internal sealed class RangedDownload(
                         throw new Pan123DownloadException(detail.FileId, DownloadFailure.TransferFailed, $"{e.Message}, {throttledInARow} times in a row on the only connection left.", e.Status, e.InnerException ?? e);
                     }
 
-                    await Task.Delay(TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, options.RetryDelay.Ticks << Math.Min(throttledInARow, 16))), time, stop.Token).ConfigureAwait(false);
+                    await Task.Delay(CdnTransfer.Backoff(options, throttledInARow), time, stop.Token).ConfigureAwait(false);
                     continue;
                 }
                 catch (RangesIgnoredException)
@@ -256,7 +256,7 @@ internal sealed class RangedDownload(
             lock (_gate)
             {
                 _finished.Add(range);
-                var merged = new PartFile.Note(0, string.Empty, null, [.. _finished.Select(r => new[] { r.From, r.To })]).Merged(detail.Size);
+                var merged = PartFile.Note.Merge(_finished, detail.Size);
                 _finished.Clear();
                 _finished.AddRange(merged);
                 finished = [.. merged];
