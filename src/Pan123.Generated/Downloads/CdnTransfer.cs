@@ -292,26 +292,6 @@ internal sealed class CdnTransfer
     /// <summary>The wait after <paramref name="failures"/> failures in a row: RetryDelay, doubling, at most 10 s.</summary>
     internal static TimeSpan Backoff(Pan123DownloadOptions options, int failures) =>
         TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, options.RetryDelay.Ticks << Math.Min(failures - 1, 16)));
-
-    /// <summary>Progress at most ten times a second, with the average rate of this run.</summary>
-    private sealed class ProgressMeter(TimeProvider time, IProgress<DownloadProgress>? progress, long startedWith, long size)
-    {
-        private readonly long _startedAt = time.GetTimestamp();
-        private long _lastReport = time.GetTimestamp();
-
-        public void Report(long written, bool force)
-        {
-            var now = time.GetTimestamp();
-            if (progress is null || (!force && time.GetElapsedTime(_lastReport, now) < TimeSpan.FromMilliseconds(100)))
-            {
-                return;
-            }
-
-            _lastReport = now;
-            var seconds = time.GetElapsedTime(_startedAt, now).TotalSeconds;
-            progress.Report(new DownloadProgress(written, size, seconds > 0 ? (written - startedWith) / seconds : 0));
-        }
-    }
 }
 
 /// <summary>The CDN answered a range with the whole file, or with content of another validator: ranges cannot be used.</summary>

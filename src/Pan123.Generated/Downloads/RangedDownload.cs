@@ -22,12 +22,11 @@ internal sealed class RangedDownload(
     private readonly List<(long From, long To)> _finished = [.. part.Kept];
     private readonly Queue<(long From, long To)> _pending = new();
     private string? _validator = part.Validator;
-    private readonly long _keptAtStart = part.Kept.Sum(r => r.To - r.From);
+    private readonly ProgressMeter _meter = new(time, progress, part.Kept.Sum(r => r.To - r.From), detail.Size);
     private long _hashedTo = part.ResumedFrom;
     private long _received;
     private int _active;
     private int _target = 1;
-    private long _lastReport;
 
     /// <summary>The most connections this file had open at once.</summary>
     public int MostConnections { get; private set; }
@@ -318,17 +317,8 @@ internal sealed class RangedDownload(
         Report(force: false);
     }
 
-    private void Report(bool force)
-    {
-        var now = time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastReport);
-        if (progress is null || (!force && time.GetElapsedTime(last, now) < TimeSpan.FromMilliseconds(100)) || Interlocked.CompareExchange(ref _lastReport, now, last) != last)
-        {
-            return;
-        }
-
-        progress.Report(new DownloadProgress(Math.Min(detail.Size, _keptAtStart + Interlocked.Read(ref _received)), detail.Size, 0));
-    }
+    private void Report(bool force) =>
+        _meter.Report(Math.Min(detail.Size, _meter.StartedWith + Interlocked.Read(ref _received)), force);
 
     /// <summary>Writes one range's bytes where they belong in the part file, in order from its start.</summary>
     private sealed class RangeWriter(SafeFileHandle handle, long start, RangedDownload owner) : Stream

@@ -41,9 +41,13 @@ public sealed class RangedDownloadTests : SandboxTest
         var file = Sandbox.AddFile(50, "big.bin", Size);
         Sandbox.CdnLimits.BytesPerSecondPerConnection = 12 * 1024 * 1024;
 
-        var result = await Downloader(o => Ranges(o)).DownloadFileAsync(file.FileId, PathOf("big.bin"));
+        var reports = new Reports();
+
+        var result = await Downloader(o => Ranges(o)).DownloadFileAsync(file.FileId, PathOf("big.bin"), reports);
 
         Assert.Equal(file.Md5, result.Md5);
+        Assert.Equal(Size, reports.Last.BytesDownloaded);
+        Assert.True(reports.Last.BytesPerSecond > 0, "a ranged download reported no rate");
         Assert.Equal(file.Md5, Md5Of(PathOf("big.bin")));
         Assert.InRange(Sandbox.CdnLimits.MostConcurrent, 2, 4);
         var ranges = RequestedRanges();
@@ -166,5 +170,13 @@ public sealed class RangedDownloadTests : SandboxTest
         {
             return 0;
         }
+    }
+
+    // Synchronous, unlike Progress<T>, so the last report is there when the download returns.
+    private sealed class Reports : IProgress<DownloadProgress>
+    {
+        public DownloadProgress Last { get; private set; }
+
+        public void Report(DownloadProgress value) => Last = value;
     }
 }
