@@ -34,7 +34,8 @@ internal static class CdnEndpoints
         var response = context.Response;
         if (platform.Faults.TakeCdnHttpFailure() is { } failure)
         {
-            response.StatusCode = failure;
+            await failure.Answer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            response.StatusCode = failure.Status;
             return;
         }
 
@@ -151,6 +152,7 @@ internal static class CdnEndpoints
                 }
 
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, count), context.RequestAborted).ConfigureAwait(false);
+                platform.CdnLimits.Sent(count);
                 sent += count;
                 if (rate is { } perSecond)
                 {

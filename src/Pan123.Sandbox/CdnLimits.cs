@@ -9,6 +9,7 @@ public sealed class CdnLimits
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<long, int> _open = [];
+    private long _bytesSent;
 
     /// <summary>Bytes a second one response may carry; null for no cap.</summary>
     public long? BytesPerSecondPerConnection { get; set; }
@@ -22,8 +23,16 @@ public sealed class CdnLimits
     /// <summary>How many requests were refused with 429 for too many connections.</summary>
     public int RefusedForConnections { get; private set; }
 
+    /// <summary>Body bytes the CDN has handed to its connections, all files together: what an account's traffic counts.</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+
+    internal void Sent(int count) => Interlocked.Add(ref _bytesSent, count);
+
     /// <summary>The most responses that were in flight at once for one file.</summary>
     public int MostConcurrent { get; private set; }
+
+    /// <summary>The most responses that were in flight at once, all files together.</summary>
+    public int MostConcurrentInAll { get; private set; }
 
     /// <summary>Counts a response in for <paramref name="fileId"/>; false (and counted as refused) when the cap is reached.</summary>
     internal bool TryEnter(long fileId)
@@ -39,6 +48,7 @@ public sealed class CdnLimits
 
             _open[fileId] = open + 1;
             MostConcurrent = Math.Max(MostConcurrent, open + 1);
+            MostConcurrentInAll = Math.Max(MostConcurrentInAll, _open.Values.Sum());
             return true;
         }
     }

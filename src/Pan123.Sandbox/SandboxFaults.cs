@@ -18,6 +18,8 @@ public sealed class SandboxFaults
     private int _cdnDrops;
     private int _misshapedAnswers;
     private long _cdnDropAfterBytes;
+    private TaskCompletionSource? _cdnTogether;
+    private int _cdnTogetherLeft;
 
     /// <summary>Extra 302 hops the CDN makes before serving bytes (0 by default).</summary>
     public int CdnRedirectHops { get; set; }
@@ -58,11 +60,16 @@ public sealed class SandboxFaults
     /// <summary>Answers the next <paramref name="count"/> CDN requests with HTTP <paramref name="status"/>.</summary>
     /// <param name="count">How many requests.</param>
     /// <param name="status">The HTTP status, 503 by default.</param>
-    public void FailNextCdnRequests(int count, int status = 503)
+    /// <param name="together">
+    /// Hold each of those answers until all <paramref name="count"/> requests have come (at most 10 s), so
+    /// that they arrive at the same instant: several connections refused at once.
+    /// </param>
+    public void FailNextCdnRequests(int count, int status = 503, bool together = false)
     {
         lock (_gate)
         {
             (_cdnHttpFailures, _cdnHttpStatus) = (count, status);
+            (_cdnTogether, _cdnTogetherLeft) = (together ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null, count);
         }
     }
 
@@ -120,11 +127,23 @@ public sealed class SandboxFaults
         }
     }
 
-    internal int? TakeCdnHttpFailure()
+    /// <summary>The status to fail this CDN request with, and when to answer it; null to serve it.</summary>
+    internal (int Status, Task Answer)? TakeCdnHttpFailure()
     {
         lock (_gate)
         {
-            return Take(ref _cdnHttpFailures) ? _cdnHttpStatus : null;
+            if (!Take(ref _cdnHttpFailures))
+            {
+                return null;
+            }
+
+            var together = _cdnTogether;
+            if (together is not null && --_cdnTogetherLeft == 0)
+            {
+                together.TrySetResult();
+            }
+
+            return (_cdnHttpStatus, together is null ? Task.CompletedTask : together.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         }
     }
 

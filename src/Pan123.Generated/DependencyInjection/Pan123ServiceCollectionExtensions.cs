@@ -59,7 +59,7 @@ public static class Pan123ServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = services.AddPan123Client(name, options => configuration.Bind(options));
-        services.AddOptions<Pan123DownloadOptions>().Bind(configuration.GetSection("Download"));
+        services.AddOptions<Pan123DownloadOptions>(name).Bind(configuration.GetSection("Download"));
         return builder;
     }
 
@@ -84,7 +84,8 @@ public static class Pan123ServiceCollectionExtensions
 
         services.AddOptions<Pan123ClientOptions>(name).Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Pan123ClientOptions>, Pan123ClientOptionsValidator>());
-        services.AddOptions<Pan123DownloadOptions>().ValidateOnStart();
+        // Download options are the registration's own, as its client options are.
+        services.AddOptions<Pan123DownloadOptions>(name).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Pan123DownloadOptions>, Pan123DownloadOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
@@ -103,11 +104,14 @@ public static class Pan123ServiceCollectionExtensions
             new Pan123FilesClient(new Pan123ClientConfiguration(sp.GetRequiredKeyedService<IPan123TokenProvider>(name)), sp.GetRequiredService<IHttpClientFactory>().CreateClient(filesName)));
 
         AddCdnHttpClient(services);
+        // One connection budget for the account: every downloader of the registration draws on it.
+        services.AddKeyedSingleton(name, (sp, _) => new ConnectionBudget(DownloadOptions(sp, name).ConnectionBudget));
         services.AddKeyedTransient(name, (sp, _) => new Pan123Downloader(
             sp.GetRequiredKeyedService<IPan123FilesClient>(name),
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(CdnHttpClientName),
-            sp.GetRequiredService<IOptions<Pan123DownloadOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+            DownloadOptions(sp, name),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredKeyedService<ConnectionBudget>(name)));
 
         services.AddKeyedTransient(name, (sp, _) => new Pan123BatchDownloader(
             sp.GetRequiredKeyedService<IPan123FilesClient>(name), sp.GetRequiredKeyedService<Pan123Downloader>(name)));
@@ -221,6 +225,9 @@ public static class Pan123ServiceCollectionExtensions
 
     private static Pan123ClientOptions ClientOptions(IServiceProvider services, string name) =>
         services.GetRequiredService<IOptionsMonitor<Pan123ClientOptions>>().Get(name);
+
+    private static Pan123DownloadOptions DownloadOptions(IServiceProvider services, string name) =>
+        services.GetRequiredService<IOptionsMonitor<Pan123DownloadOptions>>().Get(name);
 
     private static ILogger Logger(IServiceProvider services) =>
         services.GetRequiredService<ILoggerFactory>().CreateLogger("Pan123");

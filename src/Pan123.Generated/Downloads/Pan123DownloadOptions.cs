@@ -29,15 +29,16 @@ public sealed class Pan123DownloadOptions
     public bool Overwrite { get; set; }
 
     /// <summary>
-    /// The most connections one file is fetched over, each a range of the file. A download starts with one
-    /// and adds connections while the total rate grows, and drops one when the CDN answers 429 or 503.
-    /// 1 turns ranges off. Default: 4.
+    /// The most connections one file is fetched over, each a range of the file. A download starts with two
+    /// and doubles them every quarter second while the total rate grows; it closes one when the CDN answers
+    /// 429 (for good), 503 or drops one (until the trouble passes). 1 turns ranges off. Default: 4.
     /// </summary>
     public int MaxConnections { get; set; } = 4;
 
     /// <summary>
-    /// The most connections all downloads of this downloader (a folder's files fetched at once included)
-    /// hold together, so a batch never opens more than this to a CDN known to answer 429. Default: 8.
+    /// The most CDN connections all downloads of one account registration hold together: every downloader
+    /// AddPan123Client makes for it, single streams and ranges alike, every file of a batch. A CDN known to
+    /// answer 429 to too many connections never sees more from this process. Default: 8.
     /// </summary>
     public int ConnectionBudget { get; set; } = 8;
 
@@ -46,6 +47,20 @@ public sealed class Pan123DownloadOptions
     /// A file smaller than two of these is fetched over one connection. Default: 8 MiB.
     /// </summary>
     public long MinRangeSize { get; set; } = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// The most bytes of one connection that a crash (a SIGKILL, an OOM kill, a power cut) can cost: a
+    /// connection's progress is made durable and recorded in the part file's note before it fetches more
+    /// than this past the last record. One stream in order loses nothing to a SIGKILL (its bytes past the
+    /// note are kept where the MD5 vouches for them). Default: 4 MiB.
+    /// </summary>
+    public long CheckpointSize { get; set; } = 4L * 1024 * 1024;
+
+    /// <summary>
+    /// The longest a byte written to the part file waits before it is made durable and recorded in the
+    /// note, whatever the rate. Default: 2 s.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Called between the last verified byte and the rename; for the crash tests only.</summary>
     internal Func<CancellationToken, Task>? BeforeCommit { get; set; }
@@ -81,6 +96,11 @@ public sealed class Pan123DownloadOptions
         if (MinRangeSize < 64 * 1024)
         {
             yield return $"Pan123DownloadOptions.MinRangeSize must be at least 64 KiB ({MinRangeSize}).";
+        }
+
+        if (CheckpointSize < 64 * 1024 || CheckpointInterval < TimeSpan.FromMilliseconds(100))
+        {
+            yield return $"Pan123DownloadOptions.CheckpointSize must be at least 64 KiB and CheckpointInterval at least 100 ms ({CheckpointSize}, {CheckpointInterval}).";
         }
 
         if (RetryDelay < TimeSpan.Zero)

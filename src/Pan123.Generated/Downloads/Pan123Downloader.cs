@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Pan123;
 
 /// <summary>
@@ -13,7 +11,6 @@ namespace Pan123;
 /// with automatic redirects off (AddPan123Client registers one): the platform token never goes
 /// to the CDN because nothing on that path has it.
 /// </remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The connection budget's SemaphoreSlim never creates its wait handle (only WaitAsync and Wait(0) are used), so it holds nothing to dispose.")]
 public class Pan123Downloader
 {
     private readonly IPan123FilesClient _files;
@@ -21,22 +18,32 @@ public class Pan123Downloader
     private readonly Pan123DownloadOptions _options;
     private readonly TimeProvider _time;
 
-    // Connections all downloads of this downloader hold together (Pan123DownloadOptions.ConnectionBudget).
-    private readonly SemaphoreSlim _budget;
+    // The connections of the account registration (or of this downloader alone), held by every download together.
+    private readonly ConnectionBudget _budget;
 
     /// <summary>Creates a downloader.</summary>
     /// <param name="files">The platform client for file/detail and download_info.</param>
     /// <param name="cdn">The client for the CDN: no platform handlers, automatic redirects off.</param>
     /// <param name="options">Download settings; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock for retry delays and the rate; the system clock when <see langword="null"/>.</param>
+    /// <remarks>
+    /// A downloader made here has its own <see cref="Pan123DownloadOptions.ConnectionBudget"/>; those that
+    /// AddPan123Client makes share one per registration.
+    /// </remarks>
     public Pan123Downloader(IPan123FilesClient files, HttpClient cdn, Pan123DownloadOptions? options = null, TimeProvider? timeProvider = null)
+        : this(files, cdn, options, timeProvider, budget: null)
+    {
+    }
+
+    /// <summary>A downloader that shares <paramref name="budget"/> with the other downloaders of its registration.</summary>
+    internal Pan123Downloader(IPan123FilesClient files, HttpClient cdn, Pan123DownloadOptions? options, TimeProvider? timeProvider, ConnectionBudget? budget)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(cdn);
         _options = options ?? new Pan123DownloadOptions();
         _options.Validate();
         (_files, _cdn, _time) = (files, cdn, timeProvider ?? TimeProvider.System);
-        _budget = new SemaphoreSlim(_options.ConnectionBudget, _options.ConnectionBudget);
+        _budget = budget ?? new ConnectionBudget(_options.ConnectionBudget);
     }
 
     /// <summary>
@@ -114,54 +121,20 @@ public class Pan123Downloader
             return already;
         }
 
-        using var md5 = _options.VerifyChecksum ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
-        var ranged = RangedDownload.Fits(detail.Size, _options);
-        var part = await OpenPartAsync(fileId, destination, detail, md5, ranged, cancellationToken).ConfigureAwait(false);
+        var connections = detail.Size >= 2 * _options.MinRangeSize ? _options.MaxConnections : 1;
+        var part = await OpenPartAsync(destination, detail, inOrder: connections == 1, cancellationToken).ConfigureAwait(false);
         await using (part.ConfigureAwait(false))
         {
-            var resumedFrom = part.ResumedFrom;
-            async ValueTask RestartAsync(CancellationToken ct)
-            {
-                await part.RestartAsync(ct).ConfigureAwait(false);
-                md5?.GetHashAndReset();
-            }
-
             var links = new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop));
-            var transfer = NewTransfer(detail, RestartAsync, part.SaveNoteAsync, links);
-            var startedOver = false;
-            (string? Md5, string? Problem) hash;
-            try
+            var resumedFrom = part.ResumedFrom;
+            var hash = await FetchAsync(detail, links, part, connections, progress, cancellationToken).ConfigureAwait(false);
+            var startedOver = hash.RangesIgnored;
+            if (hash.Problem is not null && part.HasTentative)
             {
-                if (!ranged)
-                {
-                    transfer.ResumeAt(resumedFrom, part.Validator);
-                    hash = await TransferAsync(transfer, part.Stream, detail, md5, progress, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    using var download = new RangedDownload(_cdn, _options, _time, detail, links, part, md5, progress, _budget);
-                    await download.RunAsync(cancellationToken).ConfigureAwait(false);
-                    hash = Verify(detail, detail.Size, md5);
-                }
-            }
-            catch (RangesIgnoredException)
-            {
-                // The CDN does not serve this file's ranges consistently: fetch it again, in order, from byte 0.
-                startedOver = true;
-                await RestartAsync(cancellationToken).ConfigureAwait(false);
-                transfer.ResumeAt(0, validator: null);
-                hash = await TransferAsync(transfer, part.Stream, detail, md5, progress, cancellationToken).ConfigureAwait(false);
-                resumedFrom = 0;
-            }
-
-            if (hash.Problem is not null && part.ContinuedWithoutNote && !startedOver)
-            {
-                // Bytes kept without a note did not fit the file: fetch it once more, from byte 0.
-                startedOver = true;
-                await RestartAsync(cancellationToken).ConfigureAwait(false);
-                transfer.ResumeAt(0, validator: null);
-                hash = await TransferAsync(transfer, part.Stream, detail, md5, progress, cancellationToken).ConfigureAwait(false);
-                resumedFrom = 0;
+                // Bytes kept without a note's proof did not fit the file: fetch those again, and only those.
+                part.ForgetTentative();
+                (startedOver, resumedFrom) = (true, part.ResumedFrom);
+                hash = await FetchAsync(detail, links, part, connections, progress, cancellationToken).ConfigureAwait(false);
             }
 
             if (hash.Problem is not null)
@@ -185,9 +158,35 @@ public class Pan123Downloader
                 throw new Pan123DownloadException(fileId, DownloadFailure.DestinationExists, $"'{destination}' appeared while downloading and is not replaced without Overwrite; the verified bytes are kept in '{part.PartPath}'.");
             }
 
-            // Verified: the part file holds exactly the file's size, however it was fetched.
-            return new DownloadResult(fileId, detail.Filename, destination, detail.Size, hash.Md5, resumedFrom) { StartedOver = startedOver };
+            return new DownloadResult(fileId, detail.Filename, destination, detail.Size, hash.Md5, hash.RangesIgnored ? 0 : resumedFrom) { StartedOver = startedOver };
         }
+    }
+
+    // Fetches what the part file lacks and checks it: complete (or a failure), then the MD5. A CDN that does
+    // not serve this file's ranges consistently gets it again over one connection from byte 0.
+    private async Task<(string? Md5, string? Problem, bool RangesIgnored)> FetchAsync(RemoteFile detail, CdnLinks links, PartFile part, int connections, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        var rangesIgnored = false;
+        try
+        {
+            await Schedule(detail, links, part, progress).RunAsync(part.Missing, part, connections, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RangesIgnoredException)
+        {
+            rangesIgnored = true;
+            await part.RestartAsync(cancellationToken).ConfigureAwait(false);
+            await Schedule(detail, links, part, progress).RunAsync(part.Missing, part, 1, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (md5, problem) = await part.FinishAsync(cancellationToken).ConfigureAwait(false);
+        return (md5, problem, rangesIgnored);
+    }
+
+    private RangeScheduler Schedule(RemoteFile detail, CdnLinks links, IByteTarget target, IProgress<DownloadProgress>? progress)
+    {
+        var missing = target is PartFile part ? part.Missing.Total : detail.Size;
+        var meter = new ProgressMeter(_time, progress, detail.Size - missing, detail.Size);
+        return new RangeScheduler(new CdnTransfer(_cdn, _options, _time, detail), links, _budget, _options, _time, detail, meter);
     }
 
     /// <summary>
@@ -214,24 +213,36 @@ public class Pan123Downloader
         }
 
         var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
-        using var md5 = _options.VerifyChecksum ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
-        var origin = destination.CanSeek ? destination.Position : 0;
-        var transfer = NewTransfer(detail, destination.CanSeek
-            ? _ =>
-            {
-                destination.Position = origin;
-                destination.SetLength(origin);
-                md5?.GetHashAndReset();
-                return ValueTask.CompletedTask;
-            }
-            : null, validatorChanged: null, new CdnLinks(ct => GetLinkAsync(fileId, ct, CancellationToken.None)));
-        var hash = await TransferAsync(transfer, destination, detail, md5, progress, cancellationToken).ConfigureAwait(false);
-        if (hash.Problem is not null)
+        using var hash = _options.VerifyChecksum ? new ContentHash() : null;
+        var target = new StreamTarget(fileId, destination, hash);
+        var links = new CdnLinks(ct => GetLinkAsync(fileId, ct, CancellationToken.None));
+        var whole = new ByteRanges([(0, detail.Size)]);
+        try
         {
-            throw new Pan123DownloadException(fileId, DownloadFailure.IntegrityMismatch, hash.Problem);
+            await Schedule(detail, links, target, progress).RunAsync(whole, target, 1, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RangesIgnoredException)
+        {
+            await target.RestartAsync(cancellationToken).ConfigureAwait(false);
+            await Schedule(detail, links, target, progress).RunAsync(whole, target, 1, cancellationToken).ConfigureAwait(false);
         }
 
-        return new DownloadResult(fileId, detail.Filename, null, transfer.Written, hash.Md5, 0);
+        if (target.Written != detail.Size)
+        {
+            throw new Pan123DownloadException(fileId, DownloadFailure.IntegrityMismatch, $"received {target.Written} bytes, file/detail says {detail.Size}.");
+        }
+
+        string? md5 = null;
+        if (hash is not null)
+        {
+            (md5, var problem) = hash.Check(detail.Etag);
+            if (problem is not null)
+            {
+                throw new Pan123DownloadException(fileId, DownloadFailure.IntegrityMismatch, problem);
+            }
+        }
+
+        return new DownloadResult(fileId, detail.Filename, null, target.Written, md5, 0);
     }
 
     private static string CheckDestination(string destinationPath)
@@ -266,19 +277,19 @@ public class Pan123Downloader
         }
     }
 
-    private static async Task<PartFile> OpenPartAsync(long fileId, string destination, RemoteFile detail, IncrementalHash? md5, bool ranged, CancellationToken cancellationToken)
+    private async Task<PartFile> OpenPartAsync(string destination, RemoteFile detail, bool inOrder, CancellationToken cancellationToken)
     {
         try
         {
-            return await PartFile.OpenAsync(destination, fileId, detail.Size, detail.Etag, md5, cancellationToken, ranged).ConfigureAwait(false);
+            return await PartFile.OpenAsync(destination, detail, inOrder, _options, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (FileInUseException e)
         {
-            throw new Pan123DownloadException(fileId, DownloadFailure.DestinationInUse, $"'{destination}' is in use: another process is downloading it (its part file is locked); wait for it to finish.", innerException: e);
+            throw new Pan123DownloadException(detail.FileId, DownloadFailure.DestinationInUse, $"'{destination}' is in use: another process is downloading it (its part file is locked); wait for it to finish.", innerException: e);
         }
         catch (LinkRefusedException e)
         {
-            throw new Pan123DownloadException(fileId, DownloadFailure.DestinationFailed, e.Message, innerException: e);
+            throw new Pan123DownloadException(detail.FileId, DownloadFailure.DestinationFailed, e.Message, innerException: e);
         }
     }
 
@@ -314,38 +325,5 @@ public class Pan123Downloader
         }
 
         return link;
-    }
-
-    // The one sequence both download methods share: links on demand from download_info, bytes from the
-    // CDN (resumed after drops), then the size and MD5 checked against file/detail.
-    private CdnTransfer NewTransfer(RemoteFile detail, Func<CancellationToken, ValueTask>? restart, Func<string?, CancellationToken, Task>? validatorChanged, CdnLinks links) =>
-        new(_cdn, _options, _time, detail.FileId, detail.Size, links)
-        {
-            RestartTarget = restart,
-            ValidatorChanged = validatorChanged,
-        };
-
-    private static async Task<(string? Md5, string? Problem)> TransferAsync(CdnTransfer transfer, Stream target, RemoteFile detail, IncrementalHash? md5, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
-    {
-        await transfer.RunAsync(target, md5, progress, cancellationToken).ConfigureAwait(false);
-        return Verify(detail, transfer.Written, md5);
-    }
-
-    private static (string? Md5, string? Problem) Verify(RemoteFile detail, long written, IncrementalHash? md5)
-    {
-        if (written != detail.Size)
-        {
-            return (null, $"received {written} bytes, file/detail says {detail.Size}.");
-        }
-
-        if (md5 is null)
-        {
-            return (null, null);
-        }
-
-        var actual = Convert.ToHexStringLower(md5.GetHashAndReset());
-        return string.Equals(actual, detail.Etag, StringComparison.OrdinalIgnoreCase)
-            ? (actual, null)
-            : (actual, $"the MD5 of the received bytes is {actual}, file/detail's etag is {detail.Etag}.");
     }
 }

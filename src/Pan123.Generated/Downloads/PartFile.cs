@@ -1,110 +1,162 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Buffers;
+using System.Threading.Channels;
 
 namespace Pan123;
 
 /// <summary>
-/// The <c>&lt;destination&gt;.part</c> file a download writes to, and its <c>.part.json</c> note
-/// (file id, MD5, CDN validator, completed byte ranges) that lets a later run continue it safely.
-/// The part file is held open with an exclusive lock for the whole download, so a second download
-/// to the same destination is refused at once; neither file is ever written through a link. The
-/// destination name is only ever written by renaming a verified part file.
+/// The <c>&lt;destination&gt;.part</c> file a download writes to, with its <see cref="PartNote"/>: it owns the
+/// bytes (written at any offset, by any number of connections), what is on disk for sure, the order in
+/// which that is made durable, and the MD5 of the finished prefix. The part file is held open with an
+/// exclusive lock for the whole download, so a second download to the same destination is refused at
+/// once; neither file is ever written through a link. The destination name is only ever written by
+/// renaming a complete, verified part file.
 /// </summary>
-internal sealed class PartFile : IAsyncDisposable
+/// <remarks>
+/// Checkpoints: a background loop flushes the data to disk and then replaces the note (temporary file,
+/// flushed, renamed, folder flushed), so the note never claims a byte that is not durable. One starts once
+/// a run of bytes holds half of <see cref="Pan123DownloadOptions.CheckpointSize"/> not yet in the note, or
+/// half of <see cref="Pan123DownloadOptions.CheckpointInterval"/> after the first such byte; a connection
+/// waits only when its run reaches the whole size while a sync is still under way. So a crash loses at most
+/// that much per connection, and the syncs stay off the copy path.
+/// </remarks>
+internal sealed class PartFile : IByteTarget, IAsyncDisposable
 {
     /// <summary>The suffixes of the side files next to a destination; the longest decides how long a safe name may be.</summary>
     public static readonly string[] Suffixes = [".part", ".part.json", ".part.json.tmp"];
 
+    private const int ReadBackChunk = 1 << 20;
+
     private readonly string _notePath;
     private readonly long _fileId;
     private readonly string _md5;
+    private readonly long _size;
+    private readonly bool _inOrder;
+    private readonly FileStream _stream;
+    private readonly Pan123DownloadOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ContentHash? _hash;
+
+    private readonly Lock _gate = new();
+    // Bytes written by this run or proven by the note; what the next note may claim.
+    private ByteRanges _held = new();
+    // Bytes kept from an earlier run that only the final MD5 can vouch for (past an in-order note, or without one).
+    private ByteRanges _tentative = new();
+    // What the note on disk claims.
+    private ByteRanges _durable = new();
+    private long? _oldestUnsaved;
+    private TaskCompletionSource _saved = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private readonly SemaphoreSlim _checkpointing = new(1, 1);
+    private readonly Channel<bool> _checkpointDue = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _hashDue = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private CancellationTokenSource? _background;
+    private Task _checkpoints = Task.CompletedTask;
+    private Task _hashing = Task.CompletedTask;
+    private ITimer? _timer;
     private bool _closed;
 
-    private PartFile(string destination, long fileId, string md5, FileStream stream)
+    private PartFile(string destination, long fileId, string md5, long size, bool inOrder, FileStream stream, Pan123DownloadOptions options, TimeProvider time)
     {
         Destination = destination;
         PartPath = destination + ".part";
         _notePath = PartPath + ".json";
-        (_fileId, _md5, Stream) = (fileId, md5, stream);
+        (_fileId, _md5, _size, _inOrder, _stream, _options, _time) = (fileId, md5, size, inOrder, stream, options, time);
+        _hash = options.VerifyChecksum ? new ContentHash() : null;
     }
 
     public string Destination { get; }
 
     public string PartPath { get; }
 
-    public FileStream Stream { get; }
-
-    /// <summary>
-    /// The byte ranges [from, to) the part file holds for sure, in order and merged: one from byte 0 for a
-    /// download in order, possibly several for one fetched in ranges (<see cref="OpenAsync"/> with ranged).
-    /// </summary>
-    public IReadOnlyList<(long From, long To)> Kept { get; private set; } = [];
-
-    /// <summary>The CDN validator the note recorded, for <c>If-Range</c>; null when unknown.</summary>
+    /// <summary>The CDN validator for <c>If-Range</c>; null when unknown.</summary>
     public string? Validator { get; private set; }
 
     /// <summary>Bytes kept from an earlier run.</summary>
     public long ResumedFrom { get; private set; }
 
-    /// <summary>
-    /// Whether the kept bytes came without a note saying what they are (another tool's partial file,
-    /// or a crash between writing the part and its note): only the final MD5 can vouch for them.
-    /// </summary>
-    public bool ContinuedWithoutNote { get; private set; }
+    /// <summary>Whether bytes kept from an earlier run are not proven by a note; only the final MD5 vouches for them.</summary>
+    public bool HasTentative
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_tentative.IsEmpty;
+            }
+        }
+    }
+
+    /// <summary>The bytes of the file the part does not hold yet.</summary>
+    public ByteRanges Missing
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Holding().Gaps(_size);
+            }
+        }
+    }
+
+    /// <summary>Whether the part holds every byte of the file.</summary>
+    public bool IsComplete
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Holding().Covers(_size);
+            }
+        }
+    }
+
+    /// <summary>A seam for the durability tests: each write, checkpoint snapshot, data flush, note and commit, in order.</summary>
+    internal Action<string>? Trace { get; init; }
 
     /// <summary>
-    /// Opens and locks the part file. Continues it when its note names the same file and content,
-    /// or, when <paramref name="md5"/> will check the result, when it has no note at all; otherwise
-    /// starts it empty. Kept bytes are fed to <paramref name="md5"/>.
+    /// Opens and locks the part file. Keeps what its note proves when the note names the same file and
+    /// content; keeps bytes past an in-order note, or in a part file without a note, as tentative when the
+    /// MD5 will check the result; starts empty otherwise. Then starts the checkpoints and the hashing.
     /// </summary>
+    /// <remarks><paramref name="inOrder"/>: this run writes from one connection in order (its note says so).</remarks>
     /// <exception cref="FileInUseException">Another download holds the part file.</exception>
-    /// <remarks>
-    /// With <paramref name="ranged"/>, ranges recorded by an earlier ranged run are kept where they lie
-    /// (the next run fetches only the gaps); without it, only the bytes from 0 up to the first gap.
-    /// </remarks>
-    public static async Task<PartFile> OpenAsync(string destination, long fileId, long size, string md5Hex, IncrementalHash? md5, CancellationToken cancellationToken, bool ranged = false)
+    public static async Task<PartFile> OpenAsync(string destination, RemoteFile file, bool inOrder, Pan123DownloadOptions options, TimeProvider time, CancellationToken cancellationToken, Action<string>? trace = null)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var (stream, _) = LinkSafeFile.OpenOrCreate(destination + ".part");
-        var part = new PartFile(destination, fileId, md5Hex, stream);
+        var part = new PartFile(destination, file.FileId, file.Etag, file.Size, inOrder, stream, options, time) { Trace = trace };
         try
         {
             var length = stream.Length;
             var note = part.ReadNote();
-            long keep;
-            var sameFile = note is not null && note.FileId == fileId && string.Equals(note.Md5, md5Hex, StringComparison.OrdinalIgnoreCase) && length <= size;
-            if (ranged && sameFile && note!.InOrder == false && note.Merged(length) is { Count: > 0 } ranges)
+            var fits = length <= file.Size;
+            if (note is not null && note.FileId == file.FileId && string.Equals(note.Md5, file.Etag, StringComparison.OrdinalIgnoreCase) && fits)
             {
-                // Bytes of finished ranges stay where they are; the file may have gaps between them.
-                part.Kept = ranges;
-                part.Validator = note.Validator;
-                part.ResumedFrom = ranges[0].From == 0 ? ranges[0].To : 0;
-                await part.HashAndSaveAsync(md5, ranged, cancellationToken).ConfigureAwait(false);
-                return part;
+                part._held = note.Claimed(length);
+                if (note.Ranges is null || note.InOrder != false)
+                {
+                    // An in-order writer appends past its note: those bytes are kept where the MD5 will check them.
+                    part._tentative = part._hash is null ? new ByteRanges() : part._held.Gaps(length);
+                }
+
+                part.Validator = part.Holding().IsEmpty ? null : note.Validator;
+            }
+            else if (note is null && part._hash is not null && fits)
+            {
+                part._tentative = new ByteRanges([(0, length)]);
             }
 
-            if (note is not null)
+            part._durable = part._held.Clone();
+            part.ResumedFrom = part.Holding().Total;
+            if (part.ResumedFrom == 0 && length > 0)
             {
-                keep = sameFile ? note.ContiguousFromZero(length) : 0;
-                part.Validator = keep > 0 ? note.Validator : null;
-            }
-            else
-            {
-                // Bytes the user already paid quota for are kept when the MD5 can catch a splice.
-                keep = md5 is not null && length <= size ? length : 0;
-                part.ContinuedWithoutNote = keep > 0;
+                // Only a file with stale bytes is truncated: ext4 flushes a file truncated to zero when it
+                // is closed (auto_da_alloc), which cost 0.7 s per GiB at the end of every download.
+                stream.SetLength(0);
             }
 
-            // Only a file with stale bytes is truncated: ext4 flushes a file truncated to zero when it
-            // is closed (auto_da_alloc), which cost 0.7 s per GiB at the end of every download.
-            if (keep < length)
-            {
-                stream.SetLength(keep);
-            }
-
-            part.ResumedFrom = keep;
-            part.Kept = keep > 0 ? [(0, keep)] : [];
-            await part.HashAndSaveAsync(md5, ranged, cancellationToken).ConfigureAwait(false);
+            await part.SaveNoteAsync(part._held).ConfigureAwait(false);
+            part.StartBackground();
             return part;
         }
         catch
@@ -114,63 +166,148 @@ internal sealed class PartFile : IAsyncDisposable
         }
     }
 
-    // The kept bytes from 0 go into the hash (the rest is hashed as the gaps before it fill); the stream
-    // continues after them; the note says what is kept, in the form the coming run keeps it up to date.
-    private async Task HashAndSaveAsync(IncrementalHash? md5, bool ranged, CancellationToken cancellationToken)
+    public void AdoptValidator(string tag)
     {
-        if (md5 is not null && ResumedFrom > 0)
+        lock (_gate)
         {
-            await HashExistingAsync(Stream, ResumedFrom, md5, cancellationToken).ConfigureAwait(false);
-        }
-
-        Stream.Seek(ResumedFrom, SeekOrigin.Begin);
-
-        // A ranged run writes beyond its finished ranges at once: its note must never claim appended bytes.
-        if (ranged)
-        {
-            await SaveRangesAsync(Validator, Kept, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await SaveNoteAsync(Validator, cancellationToken).ConfigureAwait(false);
+            Validator ??= tag;
         }
     }
 
     /// <summary>
-    /// Writes the note atomically (a temporary file, flushed, then renamed over the old note), so a
-    /// crash leaves the old note or the new one, and a link at the note's name is replaced, not followed.
-    /// The note of a download in order says "everything from byte 0", whatever was appended since.
+    /// Writes bytes at their place in the file and records them. Waits only when this run of bytes holds a
+    /// whole <see cref="Pan123DownloadOptions.CheckpointSize"/> not yet in the note (a disk slower than the network).
     /// </summary>
-    public Task SaveNoteAsync(string? validator, CancellationToken cancellationToken) =>
-        WriteNoteAsync(new Note(_fileId, _md5, validator, [[0, Stream.Position]]), cancellationToken);
-
-    /// <summary>The note of a download in ranges: only the finished ranges count, never bytes in flight.</summary>
-    public Task SaveRangesAsync(string? validator, IReadOnlyList<(long From, long To)> finished, CancellationToken cancellationToken) =>
-        WriteNoteAsync(new Note(_fileId, _md5, validator, [.. finished.Select(r => new[] { r.From, r.To })]) { InOrder = false }, cancellationToken);
-
-    private async Task WriteNoteAsync(Note content, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync(long offset, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
-        Validator = content.Validator;
-        var temporary = _notePath + ".tmp";
-        var note = JsonSerializer.Serialize(content, PartNoteJson.Default.Note);
-        File.Delete(temporary);
-        var stream = LinkSafeFile.TryCreateNew(temporary) ?? throw new IOException($"'{temporary}' was created by someone else while this download held its part file.");
-        await using (stream.ConfigureAwait(false))
+        await RandomAccess.WriteAsync(_stream.SafeFileHandle, bytes, offset, cancellationToken).ConfigureAwait(false);
+        Trace?.Invoke($"write {offset} {offset + bytes.Length}");
+        lock (_gate)
         {
-            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(note), cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
+            _held.Add(offset, offset + bytes.Length);
+            _oldestUnsaved ??= _time.GetTimestamp();
         }
 
-        File.Move(temporary, _notePath, overwrite: true);
+        _hashDue.Writer.TryWrite(true);
+        while (UnsavedRun(offset, out var saved) is var unsaved && unsaved * 2 >= _options.CheckpointSize)
+        {
+            _checkpointDue.Writer.TryWrite(true);
+            if (unsaved < _options.CheckpointSize)
+            {
+                return;
+            }
+
+            await saved.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    /// <summary>Empties the part file, to fetch the content again from byte 0.</summary>
+    // Bytes of the run that holds offset that the note does not claim yet, and the task of the next checkpoint.
+    private long UnsavedRun(long offset, out Task saved)
+    {
+        lock (_gate)
+        {
+            saved = _saved.Task;
+            var run = _held.Containing(offset)!.Value;
+            return run.To - run.From - _durable.Overlap(run.From, run.To);
+        }
+    }
+
+    /// <summary>
+    /// Makes everything written so far durable and claims it in the note: data flushed first, then the note
+    /// replaced atomically. Runs one at a time; the background loop calls it, and so do the end of a run and
+    /// the tests.
+    /// </summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        await _checkpointing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ByteRanges snapshot;
+            lock (_gate)
+            {
+                _oldestUnsaved = null;
+                if (_held.Total == _durable.Total)
+                {
+                    return;
+                }
+
+                // Every byte in the snapshot was written before it was taken: the flush below covers it.
+                snapshot = _held.Clone();
+            }
+
+            Trace?.Invoke("snapshot");
+
+            FlushData();
+            await SaveNoteAsync(snapshot).ConfigureAwait(false);
+            TaskCompletionSource saved;
+            lock (_gate)
+            {
+                _durable = snapshot;
+                (saved, _saved) = (_saved, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            }
+
+            saved.TrySetResult();
+        }
+        finally
+        {
+            _checkpointing.Release();
+        }
+    }
+
+    /// <summary>Empties the part file, to fetch the content again from byte 0 (the CDN sent other content); no write may be under way.</summary>
     public async ValueTask RestartAsync(CancellationToken cancellationToken)
     {
-        await Stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-        Stream.SetLength(0);
-        Stream.Position = 0;
-        (ResumedFrom, ContinuedWithoutNote) = (0, false);
+        await StopBackgroundAsync().ConfigureAwait(false);
+        _stream.SetLength(0);
+        lock (_gate)
+        {
+            (_held, _tentative, _durable, Validator, ResumedFrom) = (new(), new(), new(), null, 0);
+            _hash?.Reset();
+        }
+
+        await SaveNoteAsync(_held).ConfigureAwait(false);
+        StartBackground();
+    }
+
+    /// <summary>
+    /// Gives up the tentative bytes after <see cref="FinishAsync"/> found that the MD5 does not match: they
+    /// are fetched again, and only they (what the note proves stays). The hash starts again from byte 0.
+    /// </summary>
+    public void ForgetTentative()
+    {
+        lock (_gate)
+        {
+            ResumedFrom -= _tentative.Total;
+            _tentative = new ByteRanges();
+            _hash?.Reset();
+        }
+
+        StartBackground();
+    }
+
+    /// <summary>
+    /// Ends the run's fetching: the checkpoints stop, the hash reads what is left of the file, and the part
+    /// must hold every byte; a gap fails the download rather than reach the destination name.
+    /// </summary>
+    /// <returns>The MD5 and, when it does not match, what is wrong; (null, null) without verification.</returns>
+    public async Task<(string? Md5, string? Problem)> FinishAsync(CancellationToken cancellationToken)
+    {
+        await StopBackgroundAsync().ConfigureAwait(false);
+        if (!IsComplete)
+        {
+            throw new Pan123DownloadException(_fileId, DownloadFailure.TransferFailed, $"the part file lacks bytes {Missing} of the file; they are fetched on the next run.");
+        }
+
+        // Everything is claimed before the MD5 is read: a crash from here on costs no byte.
+        await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+
+        if (_hash is null)
+        {
+            return (null, null);
+        }
+
+        await HashPrefixAsync(cancellationToken).ConfigureAwait(false);
+        return _hash.Check(_md5);
     }
 
     /// <summary>
@@ -181,8 +318,8 @@ internal sealed class PartFile : IAsyncDisposable
     /// <exception cref="IOException">The destination appeared meanwhile and <paramref name="overwrite"/> is off.</exception>
     public async Task CommitAsync(bool overwrite)
     {
-        await Stream.FlushAsync().ConfigureAwait(false);
-        Stream.Flush(flushToDisk: true);
+        await StopBackgroundAsync().ConfigureAwait(false);
+        FlushData();
 
         // The note goes first: a crash before the rename leaves a complete part file without a note,
         // which the next run verifies by its MD5 and renames.
@@ -190,141 +327,218 @@ internal sealed class PartFile : IAsyncDisposable
         if (OperatingSystem.IsWindows())
         {
             // Windows cannot rename a file this process holds without sharing.
-            await CloseAsync().ConfigureAwait(false);
+            await CloseAsync(checkpoint: false).ConfigureAwait(false);
         }
 
         // Renamed while still locked on Unix: nobody can take the part file between the rename and the close.
         File.Move(PartPath, Destination, overwrite);
         LinkSafeFile.FlushFolder(Path.GetDirectoryName(Destination)!);
-        await CloseAsync().ConfigureAwait(false);
+        Trace?.Invoke("commit");
+        await CloseAsync(checkpoint: false).ConfigureAwait(false);
     }
 
     /// <summary>Deletes the part file and its note: what they hold is known to be wrong.</summary>
     public async Task DiscardAsync()
     {
+        await StopBackgroundAsync().ConfigureAwait(false);
         File.Delete(PartPath);
         File.Delete(_notePath);
-        await CloseAsync().ConfigureAwait(false);
+        await CloseAsync(checkpoint: false).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => CloseAsync();
+    /// <summary>Stops, keeping for the next run everything written so far (a last checkpoint).</summary>
+    public ValueTask DisposeAsync() => CloseAsync(checkpoint: true);
 
-    private async ValueTask CloseAsync()
+    private ByteRanges Holding()
     {
-        if (!_closed)
+        var all = _held.Clone();
+        foreach (var (from, to) in _tentative.Ranges)
         {
-            _closed = true;
-            await Stream.DisposeAsync().ConfigureAwait(false);
+            all.Add(from, to);
         }
+
+        return all;
     }
 
-    private Note? ReadNote()
+    private void StartBackground()
     {
-        try
-        {
-            // A link at the note's name is not read: whoever planted it does not get to say what the part holds.
-            return File.Exists(_notePath) && !LinkSafeFile.IsLink(_notePath)
-                ? JsonSerializer.Deserialize(File.ReadAllText(_notePath), PartNoteJson.Default.Note)
-                : null;
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            // A damaged note counts as none: the kept bytes are then vouched for by the MD5 only.
-            return null;
-        }
+        _background = new CancellationTokenSource();
+        var stop = _background.Token;
+        // The timer runs on the download's clock, so tests step it; a quarter of the interval keeps the bound.
+        var tick = _options.CheckpointInterval / 4;
+        _timer = _time.CreateTimer(_ => CheckAge(), null, tick, tick);
+        _checkpoints = Task.Run(() => CheckpointLoopAsync(stop), CancellationToken.None);
+        _hashing = _hash is null ? Task.CompletedTask : Task.Run(() => HashLoopAsync(stop), CancellationToken.None);
     }
 
-    private static async Task HashExistingAsync(FileStream stream, long length, IncrementalHash md5, CancellationToken cancellationToken)
+    private void CheckAge()
     {
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
-        try
+        lock (_gate)
         {
-            stream.Position = 0;
-            var left = length;
-            while (left > 0)
+            if (_oldestUnsaved is not { } oldest || _time.GetElapsedTime(oldest) * 2 < _options.CheckpointInterval)
             {
-                var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(left, 1 << 20)), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
+                return;
+            }
+        }
+
+        _checkpointDue.Writer.TryWrite(true);
+    }
+
+    private async Task StopBackgroundAsync()
+    {
+        if (_background is null)
+        {
+            return;
+        }
+
+        if (_timer is not null)
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _background.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(_checkpoints, _hashing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _background.Dispose();
+        (_background, _timer) = (null, null);
+        // A failed checkpoint or read-back surfaces here, not as a silent loss.
+        await Task.WhenAll(_checkpoints, _hashing).ConfigureAwait(false);
+    }
+
+    private async Task CheckpointLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            await foreach (var _ in _checkpointDue.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            {
+                await CheckpointAsync(stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task HashLoopAsync(CancellationToken stop)
+    {
+        try
+        {
+            await foreach (var _ in _hashDue.Reader.ReadAllAsync(stop).ConfigureAwait(false))
+            {
+                await HashPrefixAsync(stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    // The hash must see the bytes in order: it reads back (from the page cache) the prefix it has not seen.
+    private async Task HashPrefixAsync(CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ReadBackChunk);
+        try
+        {
+            while (true)
+            {
+                long prefix;
+                lock (_gate)
                 {
-                    break;
+                    prefix = Holding().PrefixEnd;
                 }
 
-                md5.AppendData(buffer, 0, read);
-                left -= read;
+                if (_hash!.Position >= prefix)
+                {
+                    return;
+                }
+
+                var wanted = (int)Math.Min(ReadBackChunk, prefix - _hash.Position);
+                var read = await RandomAccess.ReadAsync(_stream.SafeFileHandle, buffer.AsMemory(0, wanted), _hash.Position, cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new IOException($"the part file ended at {_hash.Position} bytes while {prefix} were written.");
+                }
+
+                _hash.Append(buffer.AsSpan(0, read));
             }
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    /// <summary>
-    /// What the note says. <see cref="Ranges"/> are the completed byte ranges, each [from, to), so
-    /// several ranges in flight fit without a new format; a note from 0.1.0 has none and means
-    /// "everything in the part file, from byte 0". A download writes in order from the first range's
-    /// start, so bytes appended after the note was saved belong to that range.
-    /// </summary>
-    internal sealed record Note(long FileId, string Md5, string? Validator, long[][]? Ranges)
+    private void FlushData()
     {
-        /// <summary>
-        /// False for a download in ranges, whose note lists exactly what is finished; absent (0.1.0, 0.2.0
-        /// in order) for one whose single range also owns the bytes appended after the note was saved.
-        /// </summary>
-        public bool? InOrder { get; init; }
+        _stream.Flush(flushToDisk: true);
+        Trace?.Invoke("flush");
+    }
 
-        public long ContiguousFromZero(long partLength)
+    // Replaces the note atomically (a temporary file, flushed, then renamed over the old note, then the
+    // folder flushed), so a crash leaves the old note or the new one, and a link at the note's name is
+    // replaced, not followed.
+    private async Task SaveNoteAsync(ByteRanges claimed)
+    {
+        string? validator;
+        lock (_gate)
         {
-            if (Ranges is null || Ranges.Length == 0)
-            {
-                return Ranges is null ? partLength : 0;
-            }
-
-            // A download in order appends to its one range after the note: those bytes are its too.
-            if (InOrder != false && Ranges.Length == 1)
-            {
-                return Ranges[0] is [0, var to] && to >= 0 ? partLength : 0;
-            }
-
-            var merged = Merged(partLength);
-            return merged.Count > 0 && merged[0].From == 0 ? merged[0].To : 0;
+            validator = Validator;
         }
 
-        /// <summary>The recorded ranges, well-formed ones only, sorted, merged and cut at the part file's length.</summary>
-        public List<(long From, long To)> Merged(long partLength) =>
-            Merge((Ranges ?? []).Where(r => r.Length == 2).Select(r => (r[0], r[1])), partLength);
-
-        /// <summary>Ranges [from, to) sorted and merged where they touch or overlap, empty or negative ones dropped, cut at <paramref name="limit"/>.</summary>
-        public static List<(long From, long To)> Merge(IEnumerable<(long From, long To)> ranges, long limit)
+        var temporary = _notePath + ".tmp";
+        var json = PartNote.For(_fileId, _md5, validator, claimed, _inOrder).ToJson();
+        File.Delete(temporary);
+        var stream = LinkSafeFile.TryCreateNew(temporary) ?? throw new IOException($"'{temporary}' was created by someone else while this download held its part file.");
+        await using (stream.ConfigureAwait(false))
         {
-            var merged = new List<(long From, long To)>();
-            foreach (var range in ranges.Where(r => r.From >= 0 && r.To > r.From).OrderBy(r => r.From))
+            // Not cancelled half-way: a note is small, and a half-written temporary file would be left behind.
+            await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(json), CancellationToken.None).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, _notePath, overwrite: true);
+        LinkSafeFile.FlushFolder(Path.GetDirectoryName(_notePath)!);
+        Trace?.Invoke($"note {claimed}");
+    }
+
+    private async ValueTask CloseAsync(bool checkpoint)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        try
+        {
+            await StopBackgroundAsync().ConfigureAwait(false);
+            if (checkpoint)
             {
-                var (from, to) = (range.From, Math.Min(range.To, limit));
-                if (from >= to)
-                {
-                    continue;
-                }
-
-                if (merged.Count > 0 && from <= merged[^1].To)
-                {
-                    merged[^1] = (merged[^1].From, Math.Max(merged[^1].To, to));
-                }
-                else
-                {
-                    merged.Add((from, to));
-                }
+                await CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
             }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Closing must not hide the failure that ended the download; the note keeps its last claim.
+        }
+        finally
+        {
+            await _stream.DisposeAsync().ConfigureAwait(false);
+            _hash?.Dispose();
+            _checkpointing.Dispose();
+        }
+    }
 
-            return merged;
+    private PartNote? ReadNote()
+    {
+        try
+        {
+            // A link at the note's name is not read: whoever planted it does not get to say what the part holds.
+            return File.Exists(_notePath) && !LinkSafeFile.IsLink(_notePath) ? PartNote.Parse(File.ReadAllText(_notePath)) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A note that cannot be read counts as none: the kept bytes are then vouched for by the MD5 only.
+            return null;
         }
     }
 }
-
-/// <summary>
-/// The note's JSON, generated at compile time (System.Text.Json source generation): no reflection, so
-/// a trimmed, native pan123 reads and writes notes as the framework-dependent one does. Property
-/// names as written since 0.1.0 (FileId, Md5, Validator, Ranges).
-/// </summary>
-[JsonSerializable(typeof(PartFile.Note))]
-internal sealed partial class PartNoteJson : JsonSerializerContext;

@@ -9,11 +9,23 @@ internal sealed class ProgressMeter(TimeProvider time, IProgress<DownloadProgres
     private readonly Lock _gate = new();
     private readonly long _startedAt = time.GetTimestamp();
     private long _lastReport = time.GetTimestamp();
+    private long _received;
 
-    /// <summary>Bytes the file had before this run.</summary>
-    public long StartedWith => startedWith;
+    /// <summary>Bytes received by this run.</summary>
+    public long Received => Interlocked.Read(ref _received);
 
-    public void Report(long written, bool force)
+    /// <summary>Counts <paramref name="count"/> more bytes received.</summary>
+    public void Add(int count)
+    {
+        Interlocked.Add(ref _received, count);
+        Pan123Telemetry.Downloaded(count);
+        Report(force: false);
+    }
+
+    /// <summary>Reports now, whatever the time since the last report.</summary>
+    public void Finish() => Report(force: true);
+
+    private void Report(bool force)
     {
         if (progress is null)
         {
@@ -31,7 +43,8 @@ internal sealed class ProgressMeter(TimeProvider time, IProgress<DownloadProgres
             _lastReport = now;
         }
 
+        var received = Received;
         var seconds = time.GetElapsedTime(_startedAt, now).TotalSeconds;
-        progress.Report(new DownloadProgress(written, size, seconds > 0 ? (written - startedWith) / seconds : 0));
+        progress.Report(new DownloadProgress(Math.Min(size, startedWith + received), size, seconds > 0 ? received / seconds : 0));
     }
 }

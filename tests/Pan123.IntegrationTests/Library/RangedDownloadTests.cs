@@ -128,7 +128,8 @@ public sealed class RangedDownloadTests : SandboxTest
 
         Assert.Equal(DownloadFailure.TransferFailed, failure.Failure);
         Assert.Equal(429, failure.Status);
-        Assert.InRange(CdnRequests.Count(), 3, 3);
+        // The last connection asks MaxRetries + 1 times; the second one of the start closed at its first 429.
+        Assert.InRange(CdnRequests.Count(), 3, 4);
         Assert.False(File.Exists(PathOf("big.bin")));
     }
 
@@ -146,6 +147,22 @@ public sealed class RangedDownloadTests : SandboxTest
         // A dropped range was continued from where it stopped, never asked for from its start again.
         var ranges = RequestedRanges();
         Assert.Equal(ranges.Count, ranges.Select(r => r.From).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Two_connections_refused_with_429_at_the_same_instant_leave_no_range_behind_even_unverified()
+    {
+        var file = Sandbox.AddFile(56, "big.bin", Size);
+        Sandbox.CdnLimits.BytesPerSecondPerConnection = 24 * 1024 * 1024;
+        // The two connections a download starts with are both answered 429, at the same instant.
+        Sandbox.Faults.FailNextCdnRequests(2, 429, together: true);
+
+        var result = await Downloader(o => { Ranges(o); o.VerifyChecksum = false; }).DownloadFileAsync(file.FileId, PathOf("big.bin"));
+
+        Assert.Null(result.Md5);
+        Assert.Equal(Size, new FileInfo(PathOf("big.bin")).Length);
+        Assert.Equal(file.Md5, Md5Of(PathOf("big.bin")));
+        Assert.True(CdnRequests.Count() >= 3, "the download gave up after the two 429s");
     }
 
     private List<(long From, long To)> FinishedRanges()
