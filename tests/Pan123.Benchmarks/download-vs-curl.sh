@@ -171,7 +171,8 @@ printf 'ratio pan123 (MD5) / (curl -o + md5sum)     = %.3f (target <= 1.00)\n' "
 if [ -n "$multi" ]; then
   printf 'ratio aria2c / pan123 --connections 8        = %.3f (target >= 1.00)\n' "$(echo "$w_aria2c / $w_pan123_c8" | bc -l)"
   printf 'ratio (curl -o + md5sum) / pan123 (default)  = %.3f (target >= 3.00 with a rate cap)\n' "$(echo "$w_curl_md5sum / $w_pan123" | bc -l)"
-  printf 'ratio pan123 --connections 1 / pan123        = %.3f (target >= 1.00 uncapped: no slower than one stream)\n' "$(echo "$w_pan123_c1 / $w_pan123" | bc -l)"  if [ -n "$limit_rate" ]; then
+  printf 'ratio pan123 --connections 1 / pan123        = %.3f (target >= 1.00 uncapped: no slower than one stream)\n' "$(echo "$w_pan123_c1 / $w_pan123" | bc -l)"
+  if [ -n "$limit_rate" ]; then
     # The bandwidth floor: the file over eight capped connections, with no ramp and no tail.
     floor=$(echo "$size_mib / (8 * $limit_rate)" | bc -l)
     printf 'bandwidth floor for 8 connections           = %.2f s\n' "$floor"

@@ -13,8 +13,10 @@ public sealed record DownloadResult(long FileId, string FileName, string? Path, 
     public bool AlreadyDownloaded { get; init; }
 
     /// <summary>
-    /// A part file without a note was continued, did not verify, and the file was fetched once more
-    /// from byte 0 (<see cref="ResumedFrom"/> is then 0).
+    /// Bytes kept from an earlier run without a note's proof (past an in-order note, or in a part file
+    /// without one) did not verify, and only those were fetched again (<see cref="ResumedFrom"/> then
+    /// counts what the note proved); or the CDN did not serve the file's ranges consistently and it was
+    /// fetched again from byte 0 (<see cref="ResumedFrom"/> is then 0).
     /// </summary>
     public bool StartedOver { get; init; }
 }

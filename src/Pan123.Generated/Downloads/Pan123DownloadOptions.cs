@@ -29,7 +29,7 @@ public sealed class Pan123DownloadOptions
     public bool Overwrite { get; set; }
 
     /// <summary>
-    /// The most connections one file is fetched over, each a range of the file. A download starts with two
+    /// The most connections one file is fetched over, each a range of the file. A download starts with four (or this many, when lower)
     /// and doubles them every quarter second while the total rate grows; it closes one when the CDN answers
     /// 429 (for good), 503 or drops one (until the trouble passes). 1 turns ranges off. Default: 4.
     /// </summary>

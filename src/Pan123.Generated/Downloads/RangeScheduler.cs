@@ -2,7 +2,7 @@ namespace Pan123;
 
 /// <summary>
 /// Fetches the bytes a target lacks over one or more connections, within the account's connection budget:
-/// it owns the ranges, the connections, the ramp and the one retry loop. It starts two connections and
+/// it owns the ranges, the connections, the ramp and the one retry loop. It starts four connections and
 /// doubles them every <see cref="Step"/> while the total rate grows, up to the download's limit; a 429 closes
 /// one for good, a 503 or a drop closes one until the next step finds no more trouble. The last connection
 /// never closes: it retries with backoff. An idle connection takes half of the largest claim in flight, so
@@ -13,6 +13,9 @@ internal sealed class RangeScheduler(
 {
     /// <summary>How often the connections are reconsidered.</summary>
     internal static readonly TimeSpan Step = TimeSpan.FromMilliseconds(250);
+
+    // As many as the default MaxConnections: a CDN that takes fewer answers 429 at once, and the ceiling follows.
+    private const int InitialConnections = 4;
 
     private readonly Lock _gate = new();
     private readonly List<RangeClaim> _claims = [];
@@ -51,7 +54,7 @@ internal sealed class RangeScheduler(
         var workers = new List<Task>();
         await budget.TakeAsync(cancellationToken).ConfigureAwait(false);
         workers.Add(Start(target, stop));
-        Grow(target, stop, workers, Math.Min(2, connections) - 1);
+        Grow(target, stop, workers, Math.Min(InitialConnections, connections) - 1);
 
         var (lastBytes, lastRate, lastSample) = (meter.Received, 0.0, time.GetTimestamp());
         while (true)

@@ -105,6 +105,25 @@ public sealed class DestinationSafetyTests : SandboxTest
     }
 
     [Fact]
+    public async Task Bytes_past_an_in_order_note_that_do_not_fit_are_fetched_again_from_the_durable_mark_not_from_zero()
+    {
+        var file = File3M;
+        // The note proves 500,000 bytes; the 500,000 after them (written past the note, then spoiled) it does not.
+        var part = ContentOf(file, 1_000_000);
+        Array.Clear(part, 600_000, 1000);
+        await File.WriteAllBytesAsync(PathOf("out.bin.part"), part);
+        await File.WriteAllTextAsync(PathOf("out.bin.part.json"), $$"""{"FileId":4242,"Md5":"{{file.Md5}}","Validator":{{System.Text.Json.JsonSerializer.Serialize(file.CdnETag)}},"Ranges":[[0,500000]]}""");
+
+        var result = await Downloader(o => (o.MaxConnections, o.MinRangeSize) = (1, 64 * 1024)).DownloadFileAsync(file.FileId, PathOf("out.bin"));
+
+        Assert.True(result.StartedOver);
+        Assert.Equal(500_000, result.ResumedFrom);
+        Assert.Equal(file.Md5, Md5Of(PathOf("out.bin")));
+        Assert.Equal(["bytes=1000000-", "bytes=500000-999999"], CdnRequests.Select(r => r.Headers["Range"]));
+        Assert.Single(ApiRequests("/api/v1/file/download_info"));
+    }
+
+    [Fact]
     public async Task Without_verification_a_part_file_without_a_note_starts_from_zero()
     {
         var file = File3M;
