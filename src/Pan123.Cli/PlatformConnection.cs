@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Pan123.Cli;
@@ -26,7 +27,8 @@ internal sealed class PlatformConnection : IAsyncDisposable
 
     /// <summary>Where this registration keeps tokens and OAuth pairs: Redis with PAN123_REDIS, else the token file.</summary>
     public IPan123TokenStore TokenStore =>
-        _services.GetKeyedService<IPan123TokenStore>(string.Empty) ?? new FileTokenStore(Options.TokenCachePath ?? FileTokenStore.DefaultPath);
+        _services.GetKeyedService<IPan123TokenStore>(string.Empty)
+        ?? new FileTokenStore(Options.TokenCachePath ?? FileTokenStore.DefaultPath) { Logger = _services.GetRequiredService<ILoggerFactory>().CreateLogger("Pan123") };
 
     /// <summary>
     /// Resolves the settings; throws <see cref="UsageException"/> for what is missing or wrong, before any
@@ -75,6 +77,7 @@ internal sealed class PlatformConnection : IAsyncDisposable
 
         var services = new ServiceCollection();
         services.AddClosedOptions();
+        services.AddLogging(logging => logging.AddProvider(new TokenCacheWarnings(Console.Error)));
         var client = services.AddPan123Client(options =>
         {
             credentials(options);

@@ -74,7 +74,7 @@ public static class Pan123RedisBuilderExtensions
             var fallback = new LocalFallback(
                 options.FallBackToLocal,
                 new Pan123RateLimiters(new Dictionary<string, int>(client.RequestsPerSecond), time),
-                client.TokenCachePath is { } path ? new FileTokenStore(path) : new MemoryTokenStore(),
+                client.TokenCachePath is { } path ? new FileTokenStore(path) { Logger = logger } : new MemoryTokenStore(),
                 logger);
             return new RedisFleet(redis(sp), new RedisKeys(options.KeyPrefix, client), client, options, time, fallback);
         });

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -6,16 +8,22 @@ namespace Pan123;
 /// <summary>
 /// A token store in one JSON file readable only by its owner (mode 0600 in a 0700 folder on Unix),
 /// by default <c>~/.config/pan123/tokens.json</c>, shared by every process of the user on the
-/// machine. Updates hold an exclusive lock on <c>tokens.json.lock</c> beside it and re-read the file
-/// first, so any number of processes that start together make one token request. A file that is
-/// corrupt, of another format, or readable by others is ignored and replaced on the next write,
-/// never a crash. Writes go to a temporary file that is then renamed, so a reader never sees half a file.
+/// machine. Every write, a checkpoint included, holds an exclusive lock on <c>tokens.json.lock</c> beside
+/// it and re-reads the file first, so any number of processes that start together make one token
+/// request and processes that write different entries never lose each other's. A file that is corrupt,
+/// of another format, unreadable or readable by others is not trusted, never a crash, and never
+/// overwritten: the next write keeps it aside under a new name (a warning names it; it may hold an OAuth
+/// app's single-use refresh tokens) and starts a new file. Writes go to a temporary file that is then
+/// renamed, so a reader never sees half a file.
 /// </summary>
 public sealed class FileTokenStore : IPan123TokenStore
 {
     private const string Format = "pan123-token-cache/1";
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private readonly string _path;
+
+    // Whether this flow holds the lock inside UpdateAsync, where a checkpoint must not take it again.
+    private readonly AsyncLocal<bool> _holding = new();
 
     /// <summary>A store in <paramref name="path"/>.</summary>
     /// <param name="path">The store's file; its folder is created when missing.</param>
@@ -35,11 +43,14 @@ public sealed class FileTokenStore : IPan123TokenStore
     /// <summary>The store's file.</summary>
     public string FilePath => _path;
 
+    /// <summary>Receives a warning when a file that cannot be trusted is kept aside.</summary>
+    public ILogger Logger { get; init; } = NullLogger.Instance;
+
     /// <inheritdoc />
     public async ValueTask<CachedAccessToken?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
-        var entries = await ReadEntriesAsync(cancellationToken).ConfigureAwait(false);
-        return TokenEntry.FromJson(entries?[key]);
+        var file = await ReadEntriesAsync(cancellationToken).ConfigureAwait(false);
+        return TokenEntry.FromJson(file.Entries?[key]);
     }
 
     /// <inheritdoc />
@@ -49,6 +60,7 @@ public sealed class FileTokenStore : IPan123TokenStore
         CreateFolder();
         using var held = await LockAsync(cancellationToken).ConfigureAwait(false);
         var current = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        _holding.Value = true;
         var next = await update(current, cancellationToken).ConfigureAwait(false);
         if (!ReferenceEquals(next, current))
         {
@@ -59,10 +71,19 @@ public sealed class FileTokenStore : IPan123TokenStore
     }
 
     /// <inheritdoc />
-    public ValueTask CheckpointAsync(string key, CachedAccessToken token, CancellationToken cancellationToken = default)
+    public async ValueTask CheckpointAsync(string key, CachedAccessToken token, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(token);
-        return WriteAsync(key, token, cancellationToken);
+        if (_holding.Value)
+        {
+            await WriteAsync(key, token, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Outside an update (a caller that does not hold the lock): a read-modify-write like any other.
+        CreateFolder();
+        using var held = await LockAsync(cancellationToken).ConfigureAwait(false);
+        await WriteAsync(key, token, cancellationToken).ConfigureAwait(false);
     }
 
     // An exclusive lock on a file beside the store (flock on Unix, a sharing lock on Windows), waited for
@@ -105,7 +126,13 @@ public sealed class FileTokenStore : IPan123TokenStore
 
     private async ValueTask WriteAsync(string key, CachedAccessToken token, CancellationToken cancellationToken)
     {
-        var entries = await ReadEntriesAsync(cancellationToken).ConfigureAwait(false) ?? [];
+        var file = await ReadEntriesAsync(cancellationToken).ConfigureAwait(false);
+        if (file.Problem is { } problem)
+        {
+            SetAside(problem);
+        }
+
+        var entries = file.Entries ?? [];
         entries[key] = TokenEntry.ToJson(token);
         var document = new JObject { ["format"] = Format, ["entries"] = entries };
 
@@ -140,24 +167,52 @@ public sealed class FileTokenStore : IPan123TokenStore
         }
     }
 
-    // The entries of a trustworthy cache file; null when there is none or it cannot be trusted.
-    private async Task<JObject?> ReadEntriesAsync(CancellationToken cancellationToken)
+    // Keeps a file that cannot be trusted under a new name instead of writing over it: it may be the only
+    // copy of a user's authorization. A file that cannot even be moved stops the write.
+    private void SetAside(string problem)
+    {
+        var aside = $"{_path}.untrusted-{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff}";
+        try
+        {
+            File.Move(_path, aside, overwrite: false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"The token cache '{_path}' {problem}, and it could not be kept aside ({e.Message}); it is not overwritten. Move it away or fix it.", e);
+        }
+
+        Pan123Log.TokenCacheSetAside(Logger, _path, problem, aside);
+    }
+
+    /// <summary>The entries of the cache file, or why it cannot be trusted (null entries and no problem: there is none).</summary>
+    private readonly record struct StoreFile(JObject? Entries, string? Problem);
+
+    private async Task<StoreFile> ReadEntriesAsync(CancellationToken cancellationToken)
     {
         try
         {
-            if (!File.Exists(_path) || (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(_path) & ~(OwnerOnly | UnixFileMode.UserExecute)) != 0))
+            if (!File.Exists(_path))
             {
-                return null;
+                return new(null, null);
+            }
+
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(_path) & ~(OwnerOnly | UnixFileMode.UserExecute)) != 0)
+            {
+                return new(null, "is readable by others than its owner");
             }
 
             var document = JObject.Parse(await File.ReadAllTextAsync(_path, cancellationToken).ConfigureAwait(false));
             return document.Value<string>("format") == Format && document["entries"] is JObject entries
-                ? (JObject)entries.DeepClone()
-                : null;
+                ? new((JObject)entries.DeepClone(), null)
+                : new(null, $"is not a {Format} file");
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or InvalidCastException)
+        catch (Exception e) when (e is JsonException or InvalidCastException)
         {
-            return null;
+            return new(null, "is not valid JSON of the cache's format");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new(null, $"cannot be read ({e.Message})");
         }
     }
 }

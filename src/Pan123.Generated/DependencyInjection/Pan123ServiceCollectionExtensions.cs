@@ -245,7 +245,7 @@ public static class Pan123ServiceCollectionExtensions
         IPan123AuthClient Auth() => services.GetRequiredKeyedService<IPan123AuthClient>(name);
 
         // A store registered for this registration (Redis, for a fleet) wins over the token file.
-        var store = services.GetKeyedService<IPan123TokenStore>(name) ?? (options.TokenCachePath is { } path ? new FileTokenStore(path) : null);
+        var store = services.GetKeyedService<IPan123TokenStore>(name) ?? (options.TokenCachePath is { } path ? new FileTokenStore(path) { Logger = Logger(services) } : null);
         if (options.OAuthApp)
         {
             return new OAuthTokenProvider(Auth, options.ClientId!, options.ClientSecret!,

@@ -22,4 +22,7 @@ internal static partial class Pan123Log
 
     [LoggerMessage(6, LogLevel.Warning, "{Operation} attempt {Attempt} failed (HTTP {Status}, code {Code}, x-traceID {TraceId}, {Error}); retrying in {DelayMs} ms")]
     public static partial void Retrying(ILogger logger, string operation, int attempt, int? status, int? code, string? traceId, string? error, long delayMs);
+
+    [LoggerMessage(7, LogLevel.Warning, "The 123pan token cache {Path} {Problem}; it was kept as {Aside}, not overwritten, and a new cache was started")]
+    public static partial void TokenCacheSetAside(ILogger logger, string path, string problem, string aside);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Pan123.Tests.Support;
 
 namespace Pan123.Tests.Authentication;
@@ -45,35 +47,88 @@ public sealed class FileTokenStoreTests : IDisposable
     [InlineData("")]
     [InlineData("""{"format":"someone-elses-cache","entries":{"key":{"accessToken":"x","expiredAt":"2099-01-01T00:00:00Z"}}}""")]
     [InlineData("""{"format":"pan123-token-cache/1","entries":[1,2,3]}""")]
-    [InlineData("""{"format":"pan123-token-cache/1","entries":{"key":{"accessToken":42,"expiredAt":"not a date"}}}""")]
     [InlineData("[]")]
-    public async Task A_corrupt_or_foreign_file_is_ignored_and_replaced(string content)
+    public async Task A_corrupt_or_foreign_file_is_kept_aside_under_a_name_a_warning_gives_never_overwritten(string content)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(CachePath)!);
         await File.WriteAllTextAsync(CachePath, content);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(CachePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        var cache = new FileTokenStore(CachePath);
+        File.SetUnixFileMode(CachePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var logger = new FakeLogger();
+        var cache = new FileTokenStore(CachePath) { Logger = logger };
 
         Assert.Null(await cache.ReadAsync("key"));
         await Store(cache, "key", Token);
+
         Assert.Equal(Token, await cache.ReadAsync("key"));
+        var aside = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(CachePath)!, "tokens.json.untrusted-*"));
+        Assert.Equal(content, await File.ReadAllTextAsync(aside));
+        var warning = Assert.Single(logger.Collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains(aside, warning.Message, StringComparison.Ordinal);
+        Assert.Contains(CachePath, warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_file_others_can_read_is_not_trusted()
+    public async Task An_entry_of_the_right_format_that_does_not_parse_is_replaced_and_the_others_kept()
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(CachePath)!);
+        await File.WriteAllTextAsync(CachePath, """{"format":"pan123-token-cache/1","entries":{"key":{"accessToken":42,"expiredAt":"not a date"}}}""");
+        File.SetUnixFileMode(CachePath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var cache = new FileTokenStore(CachePath);
-        await Store(cache, "key", Token);
-
-        File.SetUnixFileMode(CachePath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
 
         Assert.Null(await cache.ReadAsync("key"));
         await Store(cache, "key", Token);
+
+        Assert.Equal(Token, await cache.ReadAsync("key"));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(CachePath)!, "tokens.json.untrusted-*"));
+    }
+
+    [Fact]
+    public async Task A_file_others_can_read_is_not_trusted_and_kept_aside()
+    {
+        var cache = new FileTokenStore(CachePath);
+        await Store(cache, "other-app", Token with { RefreshToken = "single-use-refresh" });
+        File.SetUnixFileMode(CachePath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var before = await File.ReadAllTextAsync(CachePath);
+
+        Assert.Null(await cache.ReadAsync("key"));
+        await Store(cache, "key", Token);
+
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(CachePath));
+        var aside = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(CachePath)!, "tokens.json.untrusted-*"));
+        Assert.Equal(before, await File.ReadAllTextAsync(aside));
+    }
+
+    [Fact]
+    public async Task Checkpoints_from_separate_stores_outside_an_update_never_lose_each_others_entries()
+    {
+        // Two stores on one file stand for two processes; each checkpoints its own entries at the same time.
+        var stores = new[] { new FileTokenStore(CachePath), new FileTokenStore(CachePath) };
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+            await stores[i % 2].CheckpointAsync($"key-{i}", Token).AsTask().WaitAsync(TimeSpan.FromSeconds(30)))));
+
+        var reader = new FileTokenStore(CachePath);
+        foreach (var i in Enumerable.Range(0, 40))
+        {
+            Assert.Equal(Token, await reader.ReadAsync($"key-{i}"));
+        }
+    }
+
+    [Fact]
+    public async Task A_checkpoint_inside_an_update_does_not_wait_for_the_lock_its_caller_holds()
+    {
+        var store = new FileTokenStore(CachePath) { LockTimeout = TimeSpan.FromSeconds(2) };
+        var pair = Token with { RefreshToken = "single-use-refresh" };
+
+        var result = await store.UpdateAsync("key", async (_, ct) =>
+        {
+            await store.CheckpointAsync("key", pair with { RefreshInFlight = true }, ct);
+            Assert.True((await new FileTokenStore(CachePath).ReadAsync("key"))!.RefreshInFlight);
+            return pair;
+        }).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(pair, result);
+        Assert.False((await store.ReadAsync("key"))!.RefreshInFlight);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class TokenCacheTests : SandboxTest
     }
 
     [Fact]
-    public async Task A_corrupted_cache_file_is_replaced_not_a_crash()
+    public async Task A_corrupted_cache_file_is_kept_aside_with_a_warning_that_names_it_not_a_crash()
     {
         Assert.Equal(0, (await RunAsync()).ExitCode);
         await File.WriteAllTextAsync(CacheFile, "\0\0{ garbage");
@@ -60,6 +60,9 @@ public sealed class TokenCacheTests : SandboxTest
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(2, Sandbox.TokensIssued);
         Assert.StartsWith("{", await File.ReadAllTextAsync(CacheFile), StringComparison.Ordinal);
+        var aside = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(CacheFile)!, "tokens.json.untrusted-*"));
+        Assert.Equal("\0\0{ garbage", await File.ReadAllTextAsync(aside));
+        Assert.Contains($"pan123: warning: The 123pan token cache {CacheFile} is not valid JSON of the cache's format; it was kept as {aside}", result.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, (await RunAsync()).ExitCode);
         Assert.Equal(2, Sandbox.TokensIssued);
     }
