@@ -121,7 +121,7 @@ public abstract class Pan123ClientBase
         // Nothing the server sends back may carry a secret into an exception: a server that echoes the
         // token or a secret of the query string (in its message, or in a field Newtonsoft then quotes)
         // gets it replaced by ***.
-        var secrets = Secrets.Of(response.RequestMessage);
+        var secrets = Secrets.Of(response.RequestMessage, body);
         var envelope = parsed ?? EnvelopeStatus.Read(body);
         if (envelope.IsEnvelope && envelope.Code != Pan123ErrorCodes.Ok)
         {
@@ -145,8 +145,9 @@ public abstract class Pan123ClientBase
             : !envelope.HasData ? "code 0 without data"
             : "the data does not match the contract: " + mismatch?.Message;
 
-        // The whole body is redacted before it is cut, so no token straddles the cut.
-        var excerpt = Pan123ProtocolException.Excerpt(secrets.Redact(Encoding.UTF8.GetString(body)));
+        // The whole body is redacted before it is cut, so no token straddles the cut; an answer that hands
+        // out tokens is not shown at all (the problem names the field that did not fit).
+        var excerpt = secrets.InAnswer ? null : Pan123ProtocolException.Excerpt(secrets.Redact(Encoding.UTF8.GetString(body)));
         throw new Pan123ProtocolException(OperationName.Of(response.RequestMessage), status, problem!, envelope.TraceId, excerpt, mismatch);
     }
 
