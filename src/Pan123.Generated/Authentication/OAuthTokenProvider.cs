@@ -110,6 +110,12 @@ public sealed class OAuthTokenProvider : IPan123TokenProvider, IDisposable
             await _store.CheckpointAsync(key, stored, cancellationToken).ConfigureAwait(false);
             throw;
         }
+        catch (Pan123ApiException e)
+        {
+            // The platform's own shape of a refusal (an envelope, such as code 401 "refresh_token无效"): the
+            // refresh token was sent and not honoured, so it cannot be used again either way.
+            throw new Pan123AuthorizationRequiredException($"the platform refused the refresh token (code {e.ErrorCode}: {e.PlatformMessage}).", e);
+        }
 
         var now = TimeProvider.GetUtcNow();
         Pan123Log.TokenObtained(Logger, _clientId, now.AddSeconds(answer.Expires_in));

@@ -109,15 +109,20 @@ public sealed class LoginCliTests : SandboxTest
         Sandbox.OAuthAccessTokenLifetime = TimeSpan.FromSeconds(2);
         Assert.Equal(0, (await LoginAsync()).ExitCode);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
-        Sandbox.Faults.AnswerNextApiCalls(1, 1, path: "/api/v1/oauth2/access_token");
+        // The platform's own shape of a refused refresh token: an envelope, not an OAuth error.
+        Sandbox.Faults.AnswerNextApiCalls(1, 401, "refresh_token无效", path: "/api/v1/oauth2/access_token");
 
         var first = await CliProcess.RunAsync(Folder, Environment, "download-info", "1001");
         var second = await CliProcess.RunAsync(Folder, Environment, "download-info", "1001");
 
-        Assert.True(second.ExitCode == 1, second.ToString());
-        Assert.Contains("pan123 login", second.Stderr, StringComparison.Ordinal);
+        foreach (var run in new[] { first, second })
+        {
+            Assert.True(run.ExitCode == 1, run.ToString());
+            Assert.Contains("pan123 login", run.Stderr, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("refresh_token无效", first.Stderr, StringComparison.Ordinal);
         Assert.Equal(1, Calls("/api/v1/oauth2/access_token", "refresh_token"));
-        Assert.NotEqual(0, first.ExitCode);
     }
 
     [Fact]
