@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
+using Pan123.Tests.Support;
 
 namespace Pan123.Tests.Downloads;
 
@@ -33,7 +34,7 @@ public sealed partial class PartFileTests : IDisposable
 
         await part.WriteAsync(0, Content.AsMemory(0, 512 << 10), CancellationToken.None);
 
-        await UntilAsync(() => NoteClaims() == "[0,524288)");
+        await Poll.UntilAsync(() => NoteClaims() == "[0,524288)");
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public sealed partial class PartFileTests : IDisposable
 
         _clock.Advance(TimeSpan.FromSeconds(2));
 
-        await UntilAsync(() => NoteClaims() == "[1000,4000)");
+        await Poll.UntilAsync(() => NoteClaims() == "[1000,4000)");
     }
 
     [Fact]
@@ -148,13 +149,4 @@ public sealed partial class PartFileTests : IDisposable
 
     [GeneratedRegex(@"\[(\d+),(\d+)\)")]
     private static partial Regex RangePattern();
-
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(5, patience.Token);
-        }
-    }
 }

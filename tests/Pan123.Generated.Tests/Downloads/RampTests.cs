@@ -29,10 +29,10 @@ public sealed class RampTests : IDisposable
         var downloader = new Pan123Downloader(_platform.Files, cdn, options, clock);
 
         var download = downloader.DownloadFileAsync(7, Path.Combine(_folder, "f.bin"));
-        await UntilAsync(() => Volatile.Read(ref _open) == 4);
+        await Poll.UntilAsync(() => Volatile.Read(ref _open) == 4);
 
         clock.Advance(TimeSpan.FromMilliseconds(250));
-        await UntilAsync(() => Volatile.Read(ref _open) == 8);
+        await Poll.UntilAsync(() => Volatile.Read(ref _open) == 8);
 
         _release.TrySetResult();
         var result = await download.WaitAsync(TimeSpan.FromSeconds(30));
@@ -44,15 +44,6 @@ public sealed class RampTests : IDisposable
     {
         _platform.Dispose();
         Directory.Delete(_folder, recursive: true);
-    }
-
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(5, patience.Token);
-        }
     }
 
     /// <summary>A CDN that answers each range with its first kilobyte, then holds the rest until released.</summary>
