@@ -15,4 +15,11 @@ public sealed class Pan123RedisOptions
 
     /// <summary>How long a process waits for another's token request (the fleet's single flight) before it gives up. Default: 2 minutes.</summary>
     public TimeSpan TokenLockTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The lease on the fleet's token lock, at least 1 s. The holder renews it every third of the lease while
+    /// its token request runs, however long that takes; a holder that dies (SIGKILL, a lost machine) delays
+    /// the others by at most this much. Default: 30 s.
+    /// </summary>
+    public TimeSpan TokenLockLease { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -10,11 +10,12 @@ namespace Pan123.Redis;
 /// </summary>
 internal sealed class RedisTokenStore(IConnectionMultiplexer redis, RedisKeys keys, Pan123RedisOptions options, TimeProvider time, LocalFallback fallback) : IPan123TokenStore
 {
-    private static readonly TimeSpan LockLease = TimeSpan.FromSeconds(30);
-
     // Deletes the lock only when it is still ours: a lease that ran out may have passed to another process.
     // KEYS: the lock; ARGV: its owner. (KEYS and ARGV rather than LuaScript's parameter object: see RedisRateLimiter.)
     private const string Release = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
+
+    // Extends the lease only while the lock is still ours. KEYS: the lock; ARGV: its owner, the lease in ms.
+    private const string Renew = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
 
     public async ValueTask<CachedAccessToken?> ReadAsync(string key, CancellationToken cancellationToken = default)
     {
@@ -50,6 +51,8 @@ internal sealed class RedisTokenStore(IConnectionMultiplexer redis, RedisKeys ke
             throw new Pan123RedisException("taking the token lock", e);
         }
 
+        using var renewing = new CancellationTokenSource();
+        var renewal = RenewAsync(database, keys.TokenLock(key), owner, renewing.Token);
         try
         {
             var current = Parse(await database.StringGetAsync(keys.Token(key)).ConfigureAwait(false));
@@ -69,6 +72,8 @@ internal sealed class RedisTokenStore(IConnectionMultiplexer redis, RedisKeys ke
         }
         finally
         {
+            await renewing.CancelAsync().ConfigureAwait(false);
+            await renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             try
             {
                 await database.ScriptEvaluateAsync(Release, [keys.TokenLock(key)], [owner], CommandFlags.FireAndForget).ConfigureAwait(false);
@@ -96,11 +101,34 @@ internal sealed class RedisTokenStore(IConnectionMultiplexer redis, RedisKeys ke
         }
     }
 
+    private TimeSpan Lease => options.TokenLockLease >= TimeSpan.FromSeconds(1)
+        ? options.TokenLockLease
+        : throw new ArgumentOutOfRangeException(nameof(options), $"Pan123RedisOptions.TokenLockLease must be at least 1 s ({options.TokenLockLease}).");
+
+    // Keeps the lease alive while the holder's token request runs, so a slow request never lets a second
+    // process mint a second token; a holder that dies stops renewing and the lease runs out.
+    private async Task RenewAsync(IDatabase database, RedisKey lockKey, string owner, CancellationToken stop)
+    {
+        var lease = Lease;
+        while (!stop.IsCancellationRequested)
+        {
+            await Task.Delay(lease / 3, time, stop).ConfigureAwait(false);
+            try
+            {
+                await database.ScriptEvaluateAsync(Renew, [lockKey], [owner, (long)lease.TotalMilliseconds]).ConfigureAwait(false);
+            }
+            catch (Exception e) when (LocalFallback.IsRedisFailure(e))
+            {
+                // Redis is away: the next renewal tries again, and the lease covers the gap or runs out.
+            }
+        }
+    }
+
     // SET NX with a lease: the holder fetches; everyone else polls until it lets go, then re-reads.
     private async Task LockAsync(IDatabase database, RedisKey lockKey, string owner, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        while (!await database.StringSetAsync(lockKey, owner, LockLease, When.NotExists).ConfigureAwait(false))
+        while (!await database.StringSetAsync(lockKey, owner, Lease, When.NotExists).ConfigureAwait(false))
         {
             if (time.GetElapsedTime(started) > options.TokenLockTimeout)
             {

@@ -60,6 +60,30 @@ public sealed class RedisFleetTests : SandboxTest
     }
 
     [RedisFact]
+    public async Task A_token_request_slower_than_the_lock_lease_keeps_its_lease_and_the_fleet_makes_one_token()
+    {
+        await StartRedisAsync();
+        // The token request takes 2.5 s; the lease is 1 s: only renewal keeps the second worker waiting.
+        Sandbox.Faults.ResponseDelay = TimeSpan.FromSeconds(2.5);
+        await using var a = Worker(redisOptions: o => o.TokenLockLease = TimeSpan.FromSeconds(1));
+        await using var b = Worker(redisOptions: o => o.TokenLockLease = TimeSpan.FromSeconds(1));
+
+        var first = a.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001);
+        using (var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            while (Sandbox.RequestCount(SandboxServer.Api, "/api/v1/access_token") == 0)
+            {
+                await Task.Delay(10, patience.Token);
+            }
+        }
+
+        var second = b.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001);
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, Sandbox.TokensIssued);
+    }
+
+    [RedisFact]
     public async Task Two_workers_share_the_accounts_limit_and_the_platform_sees_no_429()
     {
         await StartRedisAsync();
