@@ -10,11 +10,6 @@ internal sealed class ConnectionBudget(int connections)
 {
     private readonly SemaphoreSlim _slots = new(connections, connections);
 
-    public int Capacity { get; } = connections;
-
-    /// <summary>How many connections are held now.</summary>
-    public int InUse => Capacity - _slots.CurrentCount;
-
     /// <summary>Waits for a connection: the first one of a download.</summary>
     public Task TakeAsync(CancellationToken cancellationToken) => _slots.WaitAsync(cancellationToken);
 

@@ -28,9 +28,6 @@ internal sealed class RangeScheduler(
     private int _ceiling = int.MaxValue;
     private bool _troubled;
 
-    /// <summary>The most connections this scheduler had open at once.</summary>
-    public int MostConnections { get; private set; }
-
     /// <summary>Fetches <paramref name="missing"/> into <paramref name="target"/> over at most <paramref name="connections"/> connections.</summary>
     /// <exception cref="RangesIgnoredException">The CDN answered a range with the whole file or other content.</exception>
     /// <exception cref="Pan123DownloadException">The CDN failed too often in a row, or a failure retrying cannot mend.</exception>
@@ -126,7 +123,6 @@ internal sealed class RangeScheduler(
         {
             _active++;
             _target++;
-            MostConnections = Math.Max(MostConnections, _active);
         }
 
         return Task.Run(() => WorkAsync(target, stop), CancellationToken.None);
