@@ -126,14 +126,13 @@ public class Pan123Downloader
         await using (part.ConfigureAwait(false))
         {
             var links = new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop));
-            var resumedFrom = part.ResumedFrom;
             var hash = await FetchAsync(detail, links, part, connections, progress, cancellationToken).ConfigureAwait(false);
             var startedOver = hash.RangesIgnored;
             if (hash.Problem is not null && part.HasTentative)
             {
                 // Bytes kept without a note's proof did not fit the file: fetch those again, and only those.
                 part.ForgetTentative();
-                (startedOver, resumedFrom) = (true, part.ResumedFrom);
+                startedOver = true;
                 hash = await FetchAsync(detail, links, part, connections, progress, cancellationToken).ConfigureAwait(false);
             }
 
@@ -158,7 +157,8 @@ public class Pan123Downloader
                 throw new Pan123DownloadException(fileId, DownloadFailure.DestinationExists, $"'{destination}' appeared while downloading and is not replaced without Overwrite; the verified bytes are kept in '{part.PartPath}'.");
             }
 
-            return new DownloadResult(fileId, detail.Filename, destination, detail.Size, hash.Md5, hash.RangesIgnored ? 0 : resumedFrom) { StartedOver = startedOver };
+            // What an earlier run left and this one kept: the part says, after any restart or fallback.
+            return new DownloadResult(fileId, detail.Filename, destination, detail.Size, hash.Md5, part.ResumedFrom) { StartedOver = startedOver };
         }
     }
 
@@ -169,23 +169,25 @@ public class Pan123Downloader
         var rangesIgnored = false;
         try
         {
-            await Schedule(detail, links, part, progress).RunAsync(part.Missing, part, connections, cancellationToken).ConfigureAwait(false);
+            var missing = part.Missing;
+            await Schedule(detail, links, missing, progress).RunAsync(missing, part, connections, cancellationToken).ConfigureAwait(false);
         }
         catch (RangesIgnoredException)
         {
             rangesIgnored = true;
             await part.RestartAsync(cancellationToken).ConfigureAwait(false);
-            await Schedule(detail, links, part, progress).RunAsync(part.Missing, part, 1, cancellationToken).ConfigureAwait(false);
+            var whole = part.Missing;
+            await Schedule(detail, links, whole, progress).RunAsync(whole, part, 1, cancellationToken).ConfigureAwait(false);
         }
 
         var (md5, problem) = await part.FinishAsync(cancellationToken).ConfigureAwait(false);
         return (md5, problem, rangesIgnored);
     }
 
-    private RangeScheduler Schedule(RemoteFile detail, CdnLinks links, IByteTarget target, IProgress<DownloadProgress>? progress)
+    // A scheduler for the missing bytes, its progress counted from what the target already holds.
+    private RangeScheduler Schedule(RemoteFile detail, CdnLinks links, ByteRanges missing, IProgress<DownloadProgress>? progress)
     {
-        var missing = target is PartFile part ? part.Missing.Total : detail.Size;
-        var meter = new ProgressMeter(_time, progress, detail.Size - missing, detail.Size);
+        var meter = new ProgressMeter(_time, progress, detail.Size - missing.Total, detail.Size);
         return new RangeScheduler(new CdnTransfer(_cdn, _options, _time, detail), links, _budget, _options, _time, detail, meter);
     }
 
@@ -219,12 +221,12 @@ public class Pan123Downloader
         var whole = new ByteRanges([(0, detail.Size)]);
         try
         {
-            await Schedule(detail, links, target, progress).RunAsync(whole, target, 1, cancellationToken).ConfigureAwait(false);
+            await Schedule(detail, links, whole, progress).RunAsync(whole, target, 1, cancellationToken).ConfigureAwait(false);
         }
         catch (RangesIgnoredException)
         {
             await target.RestartAsync(cancellationToken).ConfigureAwait(false);
-            await Schedule(detail, links, target, progress).RunAsync(whole, target, 1, cancellationToken).ConfigureAwait(false);
+            await Schedule(detail, links, whole, progress).RunAsync(whole, target, 1, cancellationToken).ConfigureAwait(false);
         }
 
         if (target.Written != detail.Size)

@@ -159,10 +159,11 @@ public sealed class DownloaderTests : SandboxTest
         await File.WriteAllBytesAsync(PathOf("out.bin.part"), new byte[1000]);
         await File.WriteAllTextAsync(PathOf("out.bin.part.json"), $$"""{"FileId":4242,"Md5":"{{file.Md5}}","Validator":"\"stale\""}""");
 
-        await Downloader().DownloadFileAsync(file.FileId, PathOf("out.bin"));
+        var result = await Downloader().DownloadFileAsync(file.FileId, PathOf("out.bin"));
 
         Assert.Equal(file.Md5, Md5Of(PathOf("out.bin")));
         Assert.Equal("\"stale\"", Assert.Single(CdnRequests).Headers["If-Range"]);
+        Assert.Equal(0, result.ResumedFrom);
     }
 
     [Fact]
