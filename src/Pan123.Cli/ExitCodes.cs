@@ -28,7 +28,7 @@ internal static class ExitCodes
                (a fileId that is not a positive integer, missing credentials, an output path that is a directory, an id that
                names a folder; the destination exists with other content (use --force) or another download is writing it)
           3    transport or integrity failure after retries (network error, HTTP 5xx, a body that is not the expected JSON, size/MD5 mismatch,
-               Redis unreachable with PAN123_REDIS set)
+               Redis never reached, or lost for longer than PAN123_REDIS_TOLERANCE, with PAN123_REDIS set)
           130  cancelled with Ctrl+C (a download's .part file is kept for resuming)
 
         Configuration (options first, then environment):
@@ -39,6 +39,9 @@ internal static class ExitCodes
           Credentials, first match wins: PAN123_ACCESS_TOKEN; a stored OAuth pair (pan123 login); client credentials.
           PAN123_REDIS                     a StackExchange.Redis connection string: share tokens, rate limits and 429 pauses with every
                                            other worker of the account (a fleet)
+          PAN123_REDIS_TOLERANCE           seconds platform calls wait for a lost Redis before exit 3 (default 30)
+          PAN123_REDIS_LOCK_LEASE          seconds a dead worker can hold the fleet's token lock (default 30)
+          PAN123_REDIS_PREFIX              the prefix of the fleet's Redis keys, one per environment (default pan123)
           --sandbox                        use the embedded sandbox platform instead: no account or network needed
         """;
 }

@@ -86,7 +86,7 @@ internal sealed class PlatformConnection : IAsyncDisposable
         if (!settings.UseSandbox && Environment.GetEnvironmentVariable("PAN123_REDIS") is { Length: > 0 } redis)
         {
             // A fleet: tokens, limits and 429 pauses shared with every other worker of the account.
-            client.AddPan123Redis(redis);
+            client.AddPan123Redis(redis, RedisSettingsFromEnvironment());
         }
 
         if (download is not null)
@@ -150,6 +150,27 @@ internal sealed class PlatformConnection : IAsyncDisposable
                 options.ClientSecret = clientSecret;
                 options.TokenCachePath = FileTokenStore.DefaultPath;
             }
+        };
+    }
+
+    // The fleet's knobs an operator sets per deployment; read before any request, so a typo exits 2.
+    private static Action<Pan123.Redis.Pan123RedisOptions> RedisSettingsFromEnvironment()
+    {
+        var tolerance = Seconds("PAN123_REDIS_TOLERANCE");
+        var lease = Seconds("PAN123_REDIS_LOCK_LEASE");
+        var prefix = Environment.GetEnvironmentVariable("PAN123_REDIS_PREFIX");
+        return options =>
+        {
+            options.OutageTolerance = tolerance ?? options.OutageTolerance;
+            options.TokenLockLease = lease ?? options.TokenLockLease;
+            options.KeyPrefix = string.IsNullOrEmpty(prefix) ? options.KeyPrefix : prefix;
+        };
+
+        static TimeSpan? Seconds(string variable) => Environment.GetEnvironmentVariable(variable) switch
+        {
+            null or "" => null,
+            var text when double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 86_400 => TimeSpan.FromSeconds(seconds),
+            var text => throw new UsageException($"{variable} must be a number of seconds between 0 and 86400, not '{text}'."),
         };
     }
 

@@ -71,12 +71,14 @@ public static class Pan123RedisBuilderExtensions
             var options = sp.GetRequiredService<IOptionsMonitor<Pan123RedisOptions>>().Get(registration);
             var time = sp.GetService<TimeProvider>() ?? TimeProvider.System;
             var logger = sp.GetService<ILoggerFactory>()?.CreateLogger("Pan123") ?? NullLogger.Instance;
-            var fallback = new LocalFallback(
-                options.FallBackToLocal,
+            var fleet = new FleetRedis(
+                redis(sp),
+                options,
+                time,
+                logger,
                 new Pan123RateLimiters(new Dictionary<string, int>(client.RequestsPerSecond), time),
-                client.TokenCachePath is { } path ? new FileTokenStore(path) { Logger = logger } : new MemoryTokenStore(),
-                logger);
-            return new RedisFleet(redis(sp), new RedisKeys(options.KeyPrefix, client), client, options, time, fallback);
+                client.TokenCachePath is { } path ? new FileTokenStore(path) { Logger = logger } : new MemoryTokenStore());
+            return new RedisFleet(fleet, new RedisKeys(options.KeyPrefix, client), client, time);
         });
         services.AddKeyedSingleton<IPan123RateLimiter>(registration, (sp, _) => sp.GetRequiredKeyedService<RedisFleet>(registration).Limiter);
         services.AddKeyedSingleton<IPan123TokenStore>(registration, (sp, _) => sp.GetRequiredKeyedService<RedisFleet>(registration).Tokens);
@@ -84,10 +86,10 @@ public static class Pan123RedisBuilderExtensions
     }
 
     /// <summary>One registration's Redis-backed limiter and token store, sharing one connection and key space.</summary>
-    private sealed class RedisFleet(IConnectionMultiplexer redis, RedisKeys keys, Pan123ClientOptions client, Pan123RedisOptions options, TimeProvider time, LocalFallback fallback)
+    private sealed class RedisFleet(FleetRedis redis, RedisKeys keys, Pan123ClientOptions client, TimeProvider time)
     {
-        public IPan123RateLimiter Limiter { get; } = new RedisRateLimiter(redis, keys, new Dictionary<string, int>(client.RequestsPerSecond), time, fallback);
+        public IPan123RateLimiter Limiter { get; } = new RedisRateLimiter(redis, keys, new Dictionary<string, int>(client.RequestsPerSecond), time);
 
-        public IPan123TokenStore Tokens { get; } = new RedisTokenStore(redis, keys, options, time, fallback);
+        public IPan123TokenStore Tokens { get; } = new RedisTokenStore(redis, keys, time);
     }
 }

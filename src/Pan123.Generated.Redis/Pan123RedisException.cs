@@ -1,8 +1,11 @@
+using StackExchange.Redis;
+
 namespace Pan123.Redis;
 
 /// <summary>
-/// Redis, which holds the fleet's tokens and limits, could not be reached (or answered with an
-/// error). The call failed rather than run unshared; <see cref="Pan123RedisOptions.FallBackToLocal"/>
+/// Redis, which holds the fleet's tokens and limits, could not be reached (never since the process
+/// started, or not within <see cref="Pan123RedisOptions.OutageTolerance"/>), or refused a command
+/// (missing rights). The call failed rather than run unshared; <see cref="Pan123RedisOptions.FallBackToLocal"/>
 /// allows running alone instead.
 /// </summary>
 public sealed class Pan123RedisException : Pan123Exception
@@ -11,7 +14,12 @@ public sealed class Pan123RedisException : Pan123Exception
     /// <param name="what">What the fleet was doing, e.g. "waiting for the rate limit".</param>
     /// <param name="innerException">Redis's own exception.</param>
     public Pan123RedisException(string what, Exception innerException)
-        : base($"Redis is unreachable ({(innerException ?? throw new ArgumentNullException(nameof(innerException))).Message}) while {what}; the fleet's tokens and rate limits live there, so the call was not made. Check PAN123_REDIS / the connection string, or set Pan123RedisOptions.FallBackToLocal to run unshared.", innerException: innerException)
+        : base(Describe(what, innerException ?? throw new ArgumentNullException(nameof(innerException))), innerException: innerException)
     {
     }
+
+    // A refusal names the rights, anything else the address: each says what to check first.
+    private static string Describe(string what, Exception inner) => inner is RedisServerException refusal && !FleetRedis.IsOutage(refusal)
+        ? $"Redis refused a command ({inner.Message}) while {what}; the user of the connection string needs the rights listed under 'Running a fleet' in the README."
+        : $"Redis is unreachable ({inner.Message}) while {what}; the fleet's tokens and rate limits live there, so the call was not made. Check PAN123_REDIS / the connection string, or set Pan123RedisOptions.FallBackToLocal to run unshared.";
 }

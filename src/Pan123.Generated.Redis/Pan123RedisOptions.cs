@@ -7,9 +7,18 @@ public sealed class Pan123RedisOptions
     public string KeyPrefix { get; set; } = "pan123";
 
     /// <summary>
-    /// When Redis cannot be reached, fall back to this process's own limiter and token store (with one
-    /// warning) instead of failing the call. Default: off, because a silent fallback brings back the
-    /// 429 storm and the token churn that sharing exists to prevent.
+    /// How long platform calls wait for a Redis that was reached and then lost (a restart, a failover, a
+    /// hang) before they fail with <see cref="Pan123RedisException"/>; CDN transfers under way go on
+    /// meanwhile. A Redis never reached since the process started is a configuration error and fails
+    /// within a few seconds whatever this says. Default: 30 s.
+    /// </summary>
+    public TimeSpan OutageTolerance { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// While Redis is lost, go on with this process's own limiter and token store (one warning per
+    /// outage) instead of waiting for it. Each process then allows itself the account's whole limit:
+    /// a fleet of N workers may send N times the limit, and mint up to N tokens, until Redis returns.
+    /// Default: off, because that brings back the 429 storm and the token churn that sharing exists to prevent.
     /// </summary>
     public bool FallBackToLocal { get; set; }
 

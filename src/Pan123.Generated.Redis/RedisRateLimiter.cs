@@ -8,7 +8,7 @@ namespace Pan123.Redis;
 /// atomically in one Lua script on Redis's own clock (so machines with different clocks agree), and a
 /// pause key that a 429 anywhere sets for everyone.
 /// </summary>
-internal sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys keys, IReadOnlyDictionary<string, int> requestsPerSecond, TimeProvider time, LocalFallback fallback) : IPan123RateLimiter
+internal sealed class RedisRateLimiter(FleetRedis redis, RedisKeys keys, IReadOnlyDictionary<string, int> requestsPerSecond, TimeProvider time) : IPan123RateLimiter
 {
     // Wider than the local limiter's 1.025 s: the request still has to leave another, possibly cold,
     // process after the grant, and a late one must not share the platform's second with the next window's.
@@ -47,28 +47,22 @@ internal sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys k
     {
         var limit = requestsPerSecond.TryGetValue(operationId, out var perSecond) && perSecond > 0 ? perSecond : 0;
         var window = (long)Window.TotalMilliseconds;
+
+        // One member for every try of this call: a timed-out script that Redis runs late takes no second permit.
+        var member = Guid.NewGuid().ToString("N");
         while (true)
         {
-            long wait;
-            try
-            {
-                wait = limit == 0
-                    ? (long)((await redis.GetDatabase().KeyTimeToLiveAsync(keys.Pause(operationId)).ConfigureAwait(false))?.TotalMilliseconds ?? 0)
-                    : (long)await redis.GetDatabase().ScriptEvaluateAsync(
-                        Acquire,
-                        [keys.Window(operationId), keys.Pause(operationId)],
-                        [limit, window, Guid.NewGuid().ToString("N")]).ConfigureAwait(false);
-            }
-            catch (Exception e) when (fallback.Allows(e, "waiting for the rate limit"))
-            {
-                await fallback.Limiter.WaitAsync(operationId, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception e) when (LocalFallback.IsRedisFailure(e))
-            {
-                throw new Pan123RedisException("waiting for the rate limit", e);
-            }
-
+            var wait = await redis.RunAsync(
+                "waiting for the rate limit",
+                async database => limit == 0
+                    ? (long)((await database.KeyTimeToLiveAsync(keys.Pause(operationId)).ConfigureAwait(false))?.TotalMilliseconds ?? 0)
+                    : (long)await database.ScriptEvaluateAsync(Acquire, [keys.Window(operationId), keys.Pause(operationId)], [limit, window, member]).ConfigureAwait(false),
+                async ct =>
+                {
+                    await redis.LocalLimiter.WaitAsync(operationId, ct).ConfigureAwait(false);
+                    return 0L;
+                },
+                cancellationToken).ConfigureAwait(false);
             if (wait <= 0)
             {
                 return;
@@ -78,19 +72,10 @@ internal sealed class RedisRateLimiter(IConnectionMultiplexer redis, RedisKeys k
         }
     }
 
-    public async ValueTask PauseAsync(string operationId, TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await redis.GetDatabase().ScriptEvaluateAsync(Pause, [keys.Pause(operationId)], [(long)Math.Max(1, delay.TotalMilliseconds)]).ConfigureAwait(false);
-        }
-        catch (Exception e) when (fallback.Allows(e, "pausing after a 429"))
-        {
-            await fallback.Limiter.PauseAsync(operationId, delay, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (LocalFallback.IsRedisFailure(e))
-        {
-            throw new Pan123RedisException("pausing after a 429", e);
-        }
-    }
+    public ValueTask PauseAsync(string operationId, TimeSpan delay, CancellationToken cancellationToken) =>
+        redis.RunAsync(
+            "pausing after a 429",
+            database => database.ScriptEvaluateAsync(Pause, [keys.Pause(operationId)], [(long)Math.Max(1, delay.TotalMilliseconds)]),
+            ct => redis.LocalLimiter.PauseAsync(operationId, delay, ct),
+            cancellationToken);
 }

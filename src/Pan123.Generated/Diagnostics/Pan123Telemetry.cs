@@ -28,6 +28,14 @@ internal static class Pan123Telemetry
 
     private static readonly Histogram<double> DownloadDuration = Meter.CreateHistogram<double>("pan123.download.duration", "s", "Time a file download took, by outcome.");
 
+    private static readonly Counter<long> RedisOutages = Meter.CreateCounter<long>("pan123.redis.outages", "{outage}", "Times Redis, which the fleet shares tokens and limits through, was lost after it had been reached.");
+
+    private static readonly Histogram<double> RedisWait = Meter.CreateHistogram<double>("pan123.redis.wait", "s", "Time a call waited for a lost Redis to return (or until it gave up).");
+
+    public static void RedisOutage() => RedisOutages.Add(1);
+
+    public static void RedisWaited(TimeSpan wait) => RedisWait.Record(wait.TotalSeconds);
+
     public static void Request(string operation, string outcome) =>
         Requests.Add(1, new KeyValuePair<string, object?>("pan123.operation", operation), new KeyValuePair<string, object?>("pan123.outcome", outcome));
 

@@ -18,22 +18,10 @@ public sealed class FleetCliTests : SandboxTest
 
     private async Task<CliProcess.Result[]> RunFleetAsync(string? redis)
     {
-        var ids = Enumerable.Range(0, IdsEach).Select(i => 30_000L + i).ToList();
-        foreach (var id in ids)
-        {
-            Sandbox.AddFile(id, $"f{id}.bin", 100);
-        }
-
-        await File.WriteAllTextAsync(PathOf("ids.txt"), string.Join("\n", ids) + "\n");
+        await FleetWorkers.AddFilesAsync(this, IdsEach);
         Sandbox.DownloadInfoRequestsPerSecond = 5;
-        return await Task.WhenAll(Enumerable.Range(0, Workers).Select(worker => CliProcess.RunAsync(Folder, new Dictionary<string, string?>
-        {
-            ["PAN123_BASE_URL"] = Sandbox.ApiBaseAddress.ToString(),
-            ["PAN123_CLIENT_ID"] = SandboxPlatform.DemoClientId,
-            ["PAN123_CLIENT_SECRET"] = SandboxPlatform.DemoClientSecret,
-            ["XDG_CONFIG_HOME"] = PathOf($"machine-{worker}"),
-            ["PAN123_REDIS"] = redis,
-        }, "download-info", "--from-file", "ids.txt")));
+        await using var fleet = FleetWorkers.Start(this, Workers, redis);
+        return await fleet.EndedAsync(TimeSpan.FromMinutes(2));
     }
 
     [RedisFact]
@@ -62,14 +50,7 @@ public sealed class FleetCliTests : SandboxTest
         await redis.DisposeAsync();
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = await CliProcess.RunAsync(Folder, new Dictionary<string, string?>
-        {
-            ["PAN123_BASE_URL"] = Sandbox.ApiBaseAddress.ToString(),
-            ["PAN123_CLIENT_ID"] = SandboxPlatform.DemoClientId,
-            ["PAN123_CLIENT_SECRET"] = SandboxPlatform.DemoClientSecret,
-            ["XDG_CONFIG_HOME"] = PathOf("machine"),
-            ["PAN123_REDIS"] = address,
-        }, "download-info", "1001");
+        var result = await CliProcess.RunAsync(Folder, FleetWorkers.Environment(this, 0, address), "download-info", "1001");
 
         Assert.True(result.ExitCode == 3, result.ToString());
         Assert.Contains("Redis is unreachable", result.Stderr, StringComparison.Ordinal);

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Logging.Testing;
 using Pan123.IntegrationTests.Support;
 using Pan123.Redis;
 using Pan123.Sandbox;
+using Pan123.Tests.Support;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using StackExchange.Redis;
 
 namespace Pan123.IntegrationTests.Fleet;
@@ -132,63 +134,100 @@ public sealed class RedisFleetTests : SandboxTest
     }
 
     [RedisFact]
-    public async Task Redis_unreachable_fails_fast_naming_redis()
+    public async Task A_redis_never_reached_fails_within_5_seconds_naming_redis_even_with_the_fallback()
     {
         _redis = await RedisServer.StartAsync();
         var address = Redis.ConnectionString;
         await Redis.StopAsync();
-        await using var worker = Worker(address);
 
-        var clock = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<Pan123RedisException>(() => worker.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001).WaitAsync(TimeSpan.FromSeconds(30)));
+        foreach (var fallback in new[] { false, true })
+        {
+            var clock = Stopwatch.StartNew();
+            await using var worker = Worker(address, o => o.FallBackToLocal = fallback);
+            var error = await Assert.ThrowsAsync<Pan123RedisException>(() => worker.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001).WaitAsync(TimeSpan.FromSeconds(30)));
 
-        Assert.Contains("Redis is unreachable", error.Message, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+            Assert.Contains("Redis is unreachable", error.Message, StringComparison.Ordinal);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        }
+
         Assert.Equal(0, Sandbox.TokensIssued);
     }
 
     [RedisFact]
-    public async Task With_the_fallback_an_unreachable_redis_costs_one_warning_and_the_call_succeeds()
+    public async Task Calls_made_while_redis_restarts_wait_for_it_and_succeed_with_one_warning_and_one_outage_counted()
     {
-        _redis = await RedisServer.StartAsync();
-        var address = Redis.ConnectionString;
-        await Redis.StopAsync();
+        await StartRedisAsync();
         var logs = new FakeLogCollector();
-        await using var worker = Worker(address, o => o.FallBackToLocal = true, logs);
+        await using var worker = Worker(logs: logs);
+        var files = worker.GetRequiredService<IPan123FilesClient>();
+        await files.GetDownloadInfoAsync(1001);
+        using var outages = new MetricCollector<long>(null, "Pan123", "pan123.redis.outages");
+        using var waits = new MetricCollector<double>(null, "Pan123", "pan123.redis.wait");
 
-        await worker.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001).WaitAsync(TimeSpan.FromSeconds(30));
-        await worker.GetRequiredService<IPan123FilesClient>().GetDownloadInfoAsync(1001).WaitAsync(TimeSpan.FromSeconds(30));
+        await Redis.StopAsync();
+        var calls = Enumerable.Range(0, 3).Select(_ => files.GetDownloadInfoAsync(1001)).ToList();
+        await Poll.UntilAsync(() => logs.GetSnapshot().Any(r => r.Message.Contains("wait for it", StringComparison.Ordinal)), timeoutSeconds: 10);
+        Assert.All(calls, call => Assert.False(call.IsCompleted, "a call went on without the fleet's Redis"));
+        await Redis.StartAgainAsync();
+        await Task.WhenAll(calls).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Single(logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("falls back", StringComparison.Ordinal));
+        Assert.Single(logs.GetSnapshot(), r => r.Level == LogLevel.Warning && r.Message.Contains("Redis is unreachable", StringComparison.Ordinal));
+        Assert.Single(logs.GetSnapshot(), r => r.Message.StartsWith("Redis is back after", StringComparison.Ordinal));
+        Assert.Equal(1, outages.GetMeasurementSnapshot().EvaluateAsCounter());
+        Assert.Equal(3, waits.GetMeasurementSnapshot().Count);
+        Assert.All(waits.GetMeasurementSnapshot(), wait => Assert.True(wait.Value > 0));
+        Assert.Equal(0, Sandbox.RateLimitedCalls);
     }
 
     [RedisFact]
-    public async Task A_fleet_recovers_when_redis_restarts()
+    public async Task Redis_lost_for_longer_than_the_tolerance_fails_the_call_clearly_within_a_few_seconds_of_it()
     {
         await StartRedisAsync();
-        await using var worker = Worker();
+        await using var worker = Worker(redisOptions: o => o.OutageTolerance = TimeSpan.FromSeconds(2));
         var files = worker.GetRequiredService<IPan123FilesClient>();
         await files.GetDownloadInfoAsync(1001);
 
         await Redis.StopAsync();
-        await Assert.ThrowsAsync<Pan123RedisException>(() => files.GetDownloadInfoAsync(1001).WaitAsync(TimeSpan.FromSeconds(30)));
-        await Redis.StartAgainAsync();
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<Pan123RedisException>(() => files.GetDownloadInfoAsync(1001).WaitAsync(TimeSpan.FromSeconds(30)));
 
-        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
+        Assert.Contains("for longer than the outage tolerance (2 s)", error.Message, StringComparison.Ordinal);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(2 + 3));
+    }
+
+    [RedisFact]
+    public async Task With_the_fallback_a_lost_redis_costs_one_warning_per_outage_and_the_fleet_rejoins_when_it_returns()
+    {
+        await StartRedisAsync();
+        var logs = new FakeLogCollector();
+        await using var worker = Worker(redisOptions: o => o.FallBackToLocal = true, logs: logs);
+        var files = worker.GetRequiredService<IPan123FilesClient>();
+        await files.GetDownloadInfoAsync(1001);
+        int Warnings() => logs.GetSnapshot().Count(r => r.Level == LogLevel.Warning && r.Message.Contains("falls back", StringComparison.Ordinal));
+
+        for (var outage = 1; outage <= 2; outage++)
         {
-            try
+            await Redis.StopAsync();
+            for (var call = 0; call < 3; call++)
             {
-                await files.GetDownloadInfoAsync(1001);
-                break;
+                await files.GetDownloadInfoAsync(1001).WaitAsync(TimeSpan.FromSeconds(30));
             }
-            catch (Pan123RedisException) when (!patience.IsCancellationRequested)
+
+            Assert.Equal(outage, Warnings());
+            await Redis.StartAgainAsync();
+
+            // Back in the fleet: a call takes its permit from Redis again (the restart emptied it).
+            using var redis = await ConnectionMultiplexer.ConnectAsync(Redis.ConnectionString);
+            var server = redis.GetServer(redis.GetEndPoints()[0]);
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (!server.Keys(pattern: "pan123:*:limit:GetDownloadInfo").Any())
             {
-                await Task.Delay(100, patience.Token);
+                await files.GetDownloadInfoAsync(1001).WaitAsync(patience.Token);
+                await Task.Delay(50, patience.Token);
             }
         }
 
-        Assert.True(Sandbox.RequestCount(SandboxServer.Api, LinkPath) >= 2);
+        Assert.Equal(2, logs.GetSnapshot().Count(r => r.Message.StartsWith("Redis is back after", StringComparison.Ordinal)));
     }
 
     [RedisFact]

@@ -72,7 +72,7 @@ internal static class CliProcess
         }
 
         // Nothing from the machine's own configuration leaks into a test.
-        foreach (var name in new[] { "PAN123_BASE_URL", "PAN123_ACCESS_TOKEN", "PAN123_CLIENT_ID", "PAN123_CLIENT_SECRET", "PAN123_REDIS" })
+        foreach (var name in start.Environment.Keys.Where(n => n.StartsWith("PAN123_", StringComparison.Ordinal) && n != "PAN123_TEST_CLI").ToList())
         {
             start.Environment.Remove(name);
         }
