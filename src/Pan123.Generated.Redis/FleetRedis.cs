@@ -13,8 +13,12 @@ namespace Pan123.Redis;
 /// </summary>
 internal sealed partial class FleetRedis
 {
-    /// <summary>How long a process that never reached Redis keeps trying: a wrong host, port or password is not an outage.</summary>
-    internal static readonly TimeSpan FirstContact = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a process that never reached Redis keeps trying after the connection's own first attempt
+    /// (at most 2 s with <see cref="Microsoft.Extensions.DependencyInjection.Pan123RedisBuilderExtensions.Connect"/>):
+    /// a wrong host, port or password is a configuration error, not an outage.
+    /// </summary>
+    internal static readonly TimeSpan FirstContact = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50), MostBackoff = TimeSpan.FromSeconds(1);
 
@@ -87,7 +91,7 @@ internal sealed partial class FleetRedis
                 var (reached, outageAge) = Failed(e, what);
                 if (!reached)
                 {
-                    if (_time.GetElapsedTime(_created) >= FirstContact)
+                    if (_time.GetElapsedTime(_created) >= FirstContact || e is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure })
                     {
                         throw new Pan123RedisException(what, e);
                     }

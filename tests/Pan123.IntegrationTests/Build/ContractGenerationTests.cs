@@ -1,3 +1,4 @@
+using Pan123.IntegrationTests.Support;
 using System.Diagnostics;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
@@ -14,7 +15,7 @@ public sealed class ContractGenerationTests : IDisposable
 
     public ContractGenerationTests()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var templates = Directory.EnumerateFiles(Path.Combine(root, "templates"), "*.liquid").Select(f => Path.GetRelativePath(root, f));
         foreach (var file in new[] { "nswag.json", "global.json", "Directory.Build.props", "Directory.Packages.props", "README.md", "src/Directory.Build.props", "openapi/pan123.yaml" }.Concat(templates))
         {
@@ -127,17 +128,6 @@ public sealed class ContractGenerationTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, await output + "\n" + await error);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Pan123.Generated.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new DirectoryNotFoundException("Pan123.Generated.sln not found above the test output");
     }
 
     public void Dispose() => Directory.Delete(_copy, recursive: true);

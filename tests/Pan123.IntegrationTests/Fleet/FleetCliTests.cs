@@ -43,7 +43,7 @@ public sealed class FleetCliTests : SandboxTest
     }
 
     [RedisFact]
-    public async Task An_unreachable_redis_exits_3_at_once_naming_it()
+    public async Task A_redis_never_reached_exits_3_within_5_seconds_naming_it()
     {
         var redis = await RedisServer.StartAsync();
         var address = redis.ConnectionString;
@@ -54,7 +54,7 @@ public sealed class FleetCliTests : SandboxTest
 
         Assert.True(result.ExitCode == 3, result.ToString());
         Assert.Contains("Redis is unreachable", result.Stderr, StringComparison.Ordinal);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5 + 2), $"took {clock.Elapsed} (5 s, and the process's start)");
         Assert.Equal(0, Sandbox.TokensIssued);
     }
 

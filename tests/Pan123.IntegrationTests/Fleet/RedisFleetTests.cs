@@ -26,9 +26,10 @@ public sealed class RedisFleetTests : SandboxTest
 
     private async Task<RedisServer> StartRedisAsync() => _redis = await RedisServer.StartAsync();
 
-    private ServiceProvider Worker(string? redis = null, Action<Pan123RedisOptions>? redisOptions = null, FakeLogCollector? logs = null)
+    private ServiceProvider Worker(string? redis = null, Action<Pan123RedisOptions>? redisOptions = null, FakeLogCollector? logs = null, Action<Pan123DownloadOptions>? download = null)
     {
         var services = new ServiceCollection();
+        services.Configure(download ?? (_ => { }));
         if (logs is not null)
         {
             services.AddLogging(l => l.AddProvider(new FakeLoggerProvider(logs)));
@@ -193,6 +194,25 @@ public sealed class RedisFleetTests : SandboxTest
 
         Assert.Contains("for longer than the outage tolerance (2 s)", error.Message, StringComparison.Ordinal);
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.9), TimeSpan.FromSeconds(2 + 3));
+    }
+
+    [RedisFact]
+    public async Task A_transfer_under_way_goes_on_while_redis_is_lost_for_longer_than_the_tolerance()
+    {
+        await StartRedisAsync();
+        var file = Sandbox.AddFile(90, "big.bin", 4 * 1024 * 1024);
+        Sandbox.Faults.CdnBodyChunkDelay = TimeSpan.FromMilliseconds(50); // 64 KiB every 50 ms: about 3 s
+        await using var worker = Worker(redisOptions: o => o.OutageTolerance = TimeSpan.FromSeconds(1), download: o => o.MaxConnections = 1);
+        var destination = PathOf("big.bin");
+
+        var download = worker.GetRequiredService<Pan123Downloader>().DownloadFileAsync(90, destination);
+        await Poll.UntilAsync(() => File.Exists(destination + ".part") && new FileInfo(destination + ".part").Length > 0, timeoutSeconds: 30);
+        await Redis.StopAsync();
+        var clock = Stopwatch.StartNew();
+        await download.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(clock.Elapsed > TimeSpan.FromSeconds(1), $"the transfer ended {clock.Elapsed} after Redis was lost: not past the tolerance");
+        Assert.Equal(file.Md5, Md5Of(destination));
     }
 
     [RedisFact]

@@ -102,13 +102,7 @@ internal static class CliProcess
     private static string LocateCli()
     {
         var configuration = typeof(CliProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Pan123.Generated.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var dll = Path.Combine(root!.FullName, "src", "Pan123.Cli", "bin", configuration, "net10.0", "pan123.dll");
+        var dll = Path.Combine(Repository.Root, "src", "Pan123.Cli", "bin", configuration, "net10.0", "pan123.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build src/Pan123.Cli first.", dll);
     }
 }

@@ -10,19 +10,25 @@ namespace Pan123.IntegrationTests.Support;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
+    private readonly string[] _settings;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, string? password, string[] settings) => (Port, Password, _settings) = (port, password, settings);
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port}";
+    /// <summary>The default user's password (<c>requirepass</c>), or null for none.</summary>
+    public string? Password { get; }
+
+    /// <summary>The address, with the default user's password when there is one: full rights, for the test itself.</summary>
+    public string ConnectionString => Password is null ? $"127.0.0.1:{Port}" : $"127.0.0.1:{Port},password={Password}";
 
     public static string? Executable { get; } = new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists);
 
-    public static async Task<RedisServer> StartAsync(int? port = null)
+    /// <summary>Starts a server; <paramref name="settings"/> are more configuration lines, e.g. <c>["user", "app", "on", ...]</c> as one directive.</summary>
+    public static async Task<RedisServer> StartAsync(string? password = null, params string[] settings)
     {
-        var server = new RedisServer(port ?? LoopbackPort.Free());
+        var server = new RedisServer(LoopbackPort.Free(), password, settings);
         await server.StartAgainAsync();
         return server;
     }
@@ -36,7 +42,8 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes" })
+        string[] password = Password is null ? [] : ["--requirepass", Password];
+        foreach (var arg in new[] { "--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--save", string.Empty, "--appendonly", "no", "--protected-mode", "yes" }.Concat(password).Concat(_settings))
         {
             start.ArgumentList.Add(arg);
         }
