@@ -77,7 +77,7 @@ internal sealed class PlatformConnection : IAsyncDisposable
 
         var services = new ServiceCollection();
         services.AddClosedOptions();
-        services.AddLogging(logging => logging.AddProvider(new TokenCacheWarnings(Console.Error)));
+        services.AddLogging(logging => logging.AddProvider(new LibraryWarnings(Console.Error)));
         var client = services.AddPan123Client(options =>
         {
             credentials(options);

@@ -33,6 +33,7 @@ internal sealed class AccessTokenRefreshHandler(IPan123TokenProvider tokens, Tok
         }
 
         Pan123Log.TokenRejected(logger, OperationName.Of(request));
+        Pan123Telemetry.Retry(System.Diagnostics.Activity.Current, OperationName.IdOf(request) ?? "unknown", "token_renewal", AttemptLoggingHandler.AttemptsOf(request) + 1);
         response.Dispose();
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fresh);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);

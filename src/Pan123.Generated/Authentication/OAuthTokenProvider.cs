@@ -119,7 +119,7 @@ public sealed class OAuthTokenProvider : IPan123TokenProvider, IDisposable
 
         var now = TimeProvider.GetUtcNow();
         Pan123Log.TokenObtained(Logger, _clientId, now.AddSeconds(answer.Expires_in));
-        Pan123Telemetry.TokenFetched();
+        Pan123Telemetry.TokenFetched(rejected is not null && stored.AccessToken == rejected ? "renewal" : "expiry");
         return new CachedAccessToken(answer.Access_token, now.AddSeconds(answer.Expires_in)) { ObtainedAt = now, RefreshToken = answer.Refresh_token };
     }
 

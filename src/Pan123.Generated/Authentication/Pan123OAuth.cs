@@ -78,6 +78,7 @@ public static class Pan123OAuth
         }
 
         var answer = await auth.GetOAuthTokenAsync(clientId, clientSecret, AuthorizationCodeGrant, code: code, redirect_uri: redirectUri.AbsoluteUri, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Pan123Telemetry.TokenFetched("first");
         var now = (time ?? TimeProvider.System).GetUtcNow();
         var pair = new CachedAccessToken(answer.Access_token, now.AddSeconds(answer.Expires_in)) { ObtainedAt = now, RefreshToken = answer.Refresh_token };
         var key = OAuthTokenProvider.StoreKey(cacheScope, clientId);

@@ -111,7 +111,8 @@ public static class Pan123ServiceCollectionExtensions
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(CdnHttpClientName),
             DownloadOptions(sp, name),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredKeyedService<ConnectionBudget>(name)));
+            sp.GetRequiredKeyedService<ConnectionBudget>(name),
+            Logger(sp)));
 
         services.AddKeyedTransient(name, (sp, _) => new Pan123BatchDownloader(
             sp.GetRequiredKeyedService<IPan123FilesClient>(name), sp.GetRequiredKeyedService<Pan123Downloader>(name)));
@@ -185,14 +186,16 @@ public static class Pan123ServiceCollectionExtensions
                 OnRetry = async args =>
                 {
                     var request = args.Context.GetRequestMessage();
-                    Pan123Telemetry.Retry(OperationName.IdOf(request) ?? "unknown");
+                    var reason = Pan123RetryRules.Reason(args.Outcome);
+
+                    // The operation's span is current here: each attempt's HttpClient span has ended.
+                    Pan123Telemetry.Retry(System.Diagnostics.Activity.Current, OperationName.IdOf(request) ?? "unknown", reason, args.AttemptNumber + 1);
                     var envelope = ResponseEnvelope.Of(args.Outcome.Result);
-                    Pan123Log.Retrying(logger, OperationName.Of(request), args.AttemptNumber + 1,
+                    Pan123Log.Retrying(logger, OperationName.Of(request), args.AttemptNumber + 1, reason,
                         (int?)args.Outcome.Result?.StatusCode, envelope.Code, envelope.TraceId, args.Outcome.Exception?.Message, (long)args.RetryDelay.TotalMilliseconds);
 
                     // Refused for going too fast: every caller of this operation (the fleet's, with Redis) waits the delay out.
-                    if ((args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests || envelope.Code == Pan123ErrorCodes.TooManyRequests)
-                        && OperationName.IdOf(request) is { } operation)
+                    if (reason == "rate_limited" && OperationName.IdOf(request) is { } operation)
                     {
                         await limiter.PauseAsync(operation, args.RetryDelay, args.Context.CancellationToken).ConfigureAwait(false);
                     }

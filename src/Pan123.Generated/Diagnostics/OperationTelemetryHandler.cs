@@ -7,12 +7,17 @@ namespace Pan123;
 /// under the caller's current activity) with the operation, file id, envelope code, x-traceID and
 /// number of attempts, and one <c>pan123.requests</c> count by outcome.
 /// </summary>
+/// <remarks>
+/// The span is Internal, as OpenTelemetry's conventions have it for a logical operation: HttpClient's
+/// own Client spans below it, one per attempt, carry the HTTP attributes. A failure sets <c>error.type</c>:
+/// the envelope code, the HTTP status, or the exception's type.
+/// </remarks>
 internal sealed class OperationTelemetryHandler : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var operation = OperationName.IdOf(request) ?? "unknown";
-        using var activity = Pan123Telemetry.Source.StartActivity("Pan123 " + operation, ActivityKind.Client);
+        using var activity = Pan123Telemetry.Source.StartActivity("Pan123 " + operation, ActivityKind.Internal);
         if (activity is not null)
         {
             activity.SetTag("pan123.operation", operation);
@@ -35,6 +40,7 @@ internal sealed class OperationTelemetryHandler : DelegatingHandler
                 activity.SetTag("pan123.attempts", AttemptLoggingHandler.AttemptsOf(request));
                 if (envelope.Code is not 0)
                 {
+                    activity.SetTag("error.type", envelope.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
                     activity.SetStatus(ActivityStatusCode.Error, outcome);
                 }
             }
@@ -45,6 +51,7 @@ internal sealed class OperationTelemetryHandler : DelegatingHandler
         {
             Pan123Telemetry.Request(operation, "error");
             activity?.SetTag("pan123.attempts", AttemptLoggingHandler.AttemptsOf(request));
+            activity?.SetTag("error.type", e.GetType().FullName);
             activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
             throw;
         }

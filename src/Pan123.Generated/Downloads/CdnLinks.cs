@@ -6,7 +6,7 @@ namespace Pan123;
 /// complete part file or a destination that already holds the content), and again only after the
 /// CDN refused the one in use.
 /// </summary>
-internal sealed class CdnLinks(Func<CancellationToken, Task<Uri>> fetch)
+internal sealed class CdnLinks(Func<CancellationToken, Task<Uri>> fetch, Action refreshing)
 {
     // Several ranges share the links: one fetch serves everyone who asks while it runs.
     private readonly Lock _gate = new();
@@ -27,7 +27,13 @@ internal sealed class CdnLinks(Func<CancellationToken, Task<Uri>> fetch)
         lock (_gate)
         {
             var newer = _current is { IsCompleted: false } || (_current is { IsCompletedSuccessfully: true } done && done.Result != refused);
-            return newer ? _current! : _current = fetch(cancellationToken);
+            if (newer)
+            {
+                return _current!;
+            }
+
+            refreshing();
+            return _current = fetch(cancellationToken);
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Pan123;
 /// and says how the attempt ended. Retrying is the scheduler's. Requests carry no platform header and no
 /// token: the CDN client never sees either.
 /// </summary>
-internal sealed class CdnTransfer(HttpClient cdn, Pan123DownloadOptions options, TimeProvider time, RemoteFile file)
+internal sealed class CdnTransfer(HttpClient cdn, Pan123DownloadOptions options, TimeProvider time, RemoteFile file, DownloadTrace trace)
 {
     /// <summary>Fetches what <paramref name="claim"/> lacks, moving its position as bytes reach the target.</summary>
     /// <exception cref="RangesIgnoredException">The CDN answered with the whole file or other content where a range was asked for.</exception>
@@ -171,6 +171,7 @@ internal sealed class CdnTransfer(HttpClient cdn, Pan123DownloadOptions options,
                 throw new Pan123DownloadException(file.FileId, DownloadFailure.RedirectRefused, problem, status);
             }
 
+            trace.Redirected(status, next!);
             uri = next!;
         }
     }

@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace Pan123;
 
 /// <summary>
@@ -17,6 +20,7 @@ public class Pan123Downloader
     private readonly HttpClient _cdn;
     private readonly Pan123DownloadOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     // The connections of the account registration (or of this downloader alone), held by every download together.
     private readonly ConnectionBudget _budget;
@@ -31,13 +35,14 @@ public class Pan123Downloader
     /// AddPan123Client makes share one per registration.
     /// </remarks>
     public Pan123Downloader(IPan123FilesClient files, HttpClient cdn, Pan123DownloadOptions? options = null, TimeProvider? timeProvider = null)
-        : this(files, cdn, options, timeProvider, budget: null)
+        : this(files, cdn, options, timeProvider, budget: null, logger: null)
     {
     }
 
     /// <summary>A downloader that shares <paramref name="budget"/> with the other downloaders of its registration.</summary>
-    internal Pan123Downloader(IPan123FilesClient files, HttpClient cdn, Pan123DownloadOptions? options, TimeProvider? timeProvider, ConnectionBudget? budget)
+    internal Pan123Downloader(IPan123FilesClient files, HttpClient cdn, Pan123DownloadOptions? options, TimeProvider? timeProvider, ConnectionBudget? budget, ILogger? logger)
     {
+        _logger = logger ?? NullLogger.Instance;
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(cdn);
         _options = options ?? new Pan123DownloadOptions();
@@ -76,8 +81,11 @@ public class Pan123Downloader
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(fileId);
         var destination = CheckDestination(destinationPath);
 
-        var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
-        return await DownloadFileAsync(detail, destination, progress, linkStop: CancellationToken.None, cancellationToken).ConfigureAwait(false);
+        return await TracedAsync(fileId, async trace =>
+        {
+            var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
+            return await DownloadFileCoreAsync(detail, destination, progress, trace, linkStop: CancellationToken.None, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -85,35 +93,27 @@ public class Pan123Downloader
     /// call) to a checked destination. <paramref name="linkStop"/> cancels only the link requests (a
     /// batch stops asking for links once the quota is gone), not a transfer under way.
     /// </summary>
-    internal async Task<DownloadResult> DownloadFileAsync(RemoteFile detail, string destination, IProgress<DownloadProgress>? progress, CancellationToken linkStop, CancellationToken cancellationToken)
+    internal Task<DownloadResult> DownloadFileAsync(RemoteFile detail, string destination, IProgress<DownloadProgress>? progress, CancellationToken linkStop, CancellationToken cancellationToken) =>
+        TracedAsync(detail.FileId, trace => DownloadFileCoreAsync(detail, destination, progress, trace, linkStop, cancellationToken));
+
+    // One span and one set of counts per download, whichever way it came in; its platform calls sit below the span.
+    private async Task<DownloadResult> TracedAsync(long fileId, Func<DownloadTrace, Task<DownloadResult>> download)
     {
-        using var activity = Pan123Telemetry.Source.StartActivity("Pan123 Download");
-        activity?.SetTag("pan123.file_id", detail.FileId);
-        var started = _time.GetTimestamp();
-        var outcome = "error";
+        using var trace = new DownloadTrace(fileId, _logger, _time);
         try
         {
-            var result = await DownloadFileCoreAsync(detail, destination, progress, linkStop, cancellationToken).ConfigureAwait(false);
-            outcome = result.AlreadyDownloaded ? "already_present" : "downloaded";
-            activity?.SetTag("pan123.bytes", result.Size);
-            activity?.SetTag("pan123.resumed_from", result.ResumedFrom);
-            activity?.SetTag("pan123.verified", result.Md5 is not null);
-            activity?.SetTag("pan123.already_downloaded", result.AlreadyDownloaded);
+            var result = await download(trace).ConfigureAwait(false);
+            trace.Succeeded(result);
             return result;
         }
         catch (Exception e)
         {
-            outcome = e is OperationCanceledException ? "cancelled" : "error";
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
+            trace.Failed(e);
             throw;
-        }
-        finally
-        {
-            Pan123Telemetry.DownloadFinished(_time.GetElapsedTime(started), outcome);
         }
     }
 
-    private async Task<DownloadResult> DownloadFileCoreAsync(RemoteFile detail, string destination, IProgress<DownloadProgress>? progress, CancellationToken linkStop, CancellationToken cancellationToken)
+    private async Task<DownloadResult> DownloadFileCoreAsync(RemoteFile detail, string destination, IProgress<DownloadProgress>? progress, DownloadTrace trace, CancellationToken linkStop, CancellationToken cancellationToken)
     {
         var fileId = detail.FileId;
         if (await CheckExistingAsync(fileId, destination, detail, cancellationToken).ConfigureAwait(false) is { } already)
@@ -125,15 +125,20 @@ public class Pan123Downloader
         var part = await OpenPartAsync(destination, detail, inOrder: connections == 1, cancellationToken).ConfigureAwait(false);
         await using (part.ConfigureAwait(false))
         {
-            var links = new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop));
-            var hash = await FetchAsync(detail, links, part, connections, progress, cancellationToken).ConfigureAwait(false);
+            if (detail.Size - part.Missing.Total is var held and > 0)
+            {
+                trace.Resuming(held, detail.Size);
+            }
+
+            var links = new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop), trace.LinkRefreshing);
+            var hash = await FetchAsync(detail, links, part, connections, progress, trace, cancellationToken).ConfigureAwait(false);
             var startedOver = hash.RangesIgnored;
             if (hash.Problem is not null && part.HasTentative)
             {
                 // Bytes kept without a note's proof did not fit the file: fetch those again, and only those.
                 part.ForgetTentative();
                 startedOver = true;
-                hash = await FetchAsync(detail, links, part, connections, progress, cancellationToken).ConfigureAwait(false);
+                hash = await FetchAsync(detail, links, part, connections, progress, trace, cancellationToken).ConfigureAwait(false);
             }
 
             if (hash.Problem is not null)
@@ -164,20 +169,20 @@ public class Pan123Downloader
 
     // Fetches what the part file lacks and checks it: complete (or a failure), then the MD5. A CDN that does
     // not serve this file's ranges consistently gets it again over one connection from byte 0.
-    private async Task<(string? Md5, string? Problem, bool RangesIgnored)> FetchAsync(RemoteFile detail, CdnLinks links, PartFile part, int connections, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    private async Task<(string? Md5, string? Problem, bool RangesIgnored)> FetchAsync(RemoteFile detail, CdnLinks links, PartFile part, int connections, IProgress<DownloadProgress>? progress, DownloadTrace trace, CancellationToken cancellationToken)
     {
         var rangesIgnored = false;
         try
         {
             var missing = part.Missing;
-            await Schedule(detail, links, missing, progress).RunAsync(missing, part, connections, cancellationToken).ConfigureAwait(false);
+            await Schedule(detail, links, missing, progress, trace).RunAsync(missing, part, connections, cancellationToken).ConfigureAwait(false);
         }
         catch (RangesIgnoredException)
         {
             rangesIgnored = true;
             await part.RestartAsync(cancellationToken).ConfigureAwait(false);
             var whole = part.Missing;
-            await Schedule(detail, links, whole, progress).RunAsync(whole, part, 1, cancellationToken).ConfigureAwait(false);
+            await Schedule(detail, links, whole, progress, trace).RunAsync(whole, part, 1, cancellationToken).ConfigureAwait(false);
         }
 
         var (md5, problem) = await part.FinishAsync(cancellationToken).ConfigureAwait(false);
@@ -185,10 +190,10 @@ public class Pan123Downloader
     }
 
     // A scheduler for the missing bytes, its progress counted from what the target already holds.
-    private RangeScheduler Schedule(RemoteFile detail, CdnLinks links, ByteRanges missing, IProgress<DownloadProgress>? progress)
+    private RangeScheduler Schedule(RemoteFile detail, CdnLinks links, ByteRanges missing, IProgress<DownloadProgress>? progress, DownloadTrace trace)
     {
-        var meter = new ProgressMeter(_time, progress, detail.Size - missing.Total, detail.Size);
-        return new RangeScheduler(new CdnTransfer(_cdn, _options, _time, detail), links, _budget, _options, _time, detail, meter);
+        var meter = new ProgressMeter(_time, progress, detail.Size - missing.Total, detail.Size, trace);
+        return new RangeScheduler(new CdnTransfer(_cdn, _options, _time, detail, trace), links, _budget, _options, _time, detail, meter, trace);
     }
 
     /// <summary>
@@ -214,19 +219,24 @@ public class Pan123Downloader
             throw new ArgumentException("The destination stream is not writable.", nameof(destination));
         }
 
+        return await TracedAsync(fileId, trace => DownloadToStreamAsync(fileId, destination, progress, trace, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private async Task<DownloadResult> DownloadToStreamAsync(long fileId, Stream destination, IProgress<DownloadProgress>? progress, DownloadTrace trace, CancellationToken cancellationToken)
+    {
         var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
         using var hash = _options.VerifyChecksum ? new ContentHash() : null;
         var target = new StreamTarget(fileId, destination, hash);
-        var links = new CdnLinks(ct => GetLinkAsync(fileId, ct, CancellationToken.None));
+        var links = new CdnLinks(ct => GetLinkAsync(fileId, ct, CancellationToken.None), trace.LinkRefreshing);
         var whole = new ByteRanges([(0, detail.Size)]);
         try
         {
-            await Schedule(detail, links, whole, progress).RunAsync(whole, target, 1, cancellationToken).ConfigureAwait(false);
+            await Schedule(detail, links, whole, progress, trace).RunAsync(whole, target, 1, cancellationToken).ConfigureAwait(false);
         }
         catch (RangesIgnoredException)
         {
             await target.RestartAsync(cancellationToken).ConfigureAwait(false);
-            await Schedule(detail, links, whole, progress).RunAsync(whole, target, 1, cancellationToken).ConfigureAwait(false);
+            await Schedule(detail, links, whole, progress, trace).RunAsync(whole, target, 1, cancellationToken).ConfigureAwait(false);
         }
 
         if (target.Written != detail.Size)

@@ -4,7 +4,7 @@ namespace Pan123;
 /// Progress at most ten times a second, with the average rate of this run. Safe to report from the
 /// several connections of a ranged download.
 /// </summary>
-internal sealed class ProgressMeter(TimeProvider time, IProgress<DownloadProgress>? progress, long startedWith, long size)
+internal sealed class ProgressMeter(TimeProvider time, IProgress<DownloadProgress>? progress, long startedWith, long size, DownloadTrace trace)
 {
     private readonly Lock _gate = new();
     private readonly long _startedAt = time.GetTimestamp();
@@ -18,7 +18,7 @@ internal sealed class ProgressMeter(TimeProvider time, IProgress<DownloadProgres
     public void Add(int count)
     {
         Interlocked.Add(ref _received, count);
-        Pan123Telemetry.Downloaded(count);
+        trace.Received(count);
         Report(force: false);
     }
 

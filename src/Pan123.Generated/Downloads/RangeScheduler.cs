@@ -9,7 +9,7 @@ namespace Pan123;
 /// every connection works until the end. It returns only once no byte is missing.
 /// </summary>
 internal sealed class RangeScheduler(
-    CdnTransfer transfer, CdnLinks links, ConnectionBudget budget, Pan123DownloadOptions options, TimeProvider time, RemoteFile file, ProgressMeter meter)
+    CdnTransfer transfer, CdnLinks links, ConnectionBudget budget, Pan123DownloadOptions options, TimeProvider time, RemoteFile file, ProgressMeter meter, DownloadTrace trace)
 {
     /// <summary>How often the connections are reconsidered.</summary>
     internal static readonly TimeSpan Step = TimeSpan.FromMilliseconds(250);
@@ -191,7 +191,9 @@ internal sealed class RangeScheduler(
                 throw new Pan123DownloadException(file.FileId, DownloadFailure.TransferFailed, $"the CDN failed {failures} times in a row, last with {what}.", attempt.Status, attempt.Failure);
             }
 
-            await Task.Delay(Backoff(options, failures), time, cancellationToken).ConfigureAwait(false);
+            var delay = Backoff(options, failures);
+            trace.CdnRetrying(attempt, failures, delay);
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -43,6 +43,23 @@ internal static class Pan123RetryRules
             || (response.StatusCode == HttpStatusCode.OK && ResponseEnvelope.Of(response).Code is { } code && Pan123ErrorCodes.IsTransient(code)));
     }
 
+    /// <summary>Why <paramref name="outcome"/> is retried, for the retry's log, metric and span event.</summary>
+    public static string Reason(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: Polly.Timeout.TimeoutRejectedException } => "timeout",
+        { Exception: not null } => "connection_error",
+        { Result.StatusCode: HttpStatusCode.TooManyRequests } => "rate_limited",
+        { Result.StatusCode: HttpStatusCode.RequestTimeout } => "timeout",
+        { Result: { } response } when (int)response.StatusCode >= 500 => "server_error",
+        { Result: { } response } => ResponseEnvelope.Of(response).Code switch
+        {
+            Pan123ErrorCodes.TooManyRequests => "rate_limited",
+            Pan123ErrorCodes.FileVerifying => "file_verifying",
+            _ => "other",
+        },
+        _ => "other",
+    };
+
     /// <summary>The delay the server asked for (Retry-After, or 1 s for code 20103); null for the exponential backoff.</summary>
     public static ValueTask<TimeSpan?> ServerDelayAsync(Outcome<HttpResponseMessage> outcome, TimeProvider time) =>
         ValueTask.FromResult(

@@ -54,7 +54,11 @@ public sealed class FleetChaosTests : SandboxTest
         var runs = await fleet.EndedAsync(TimeSpan.FromMinutes(2));
 
         AssertFleetFinishedAsOne(runs);
-        Assert.True(Sandbox.RequestCount(SandboxServer.Api, "/api/v1/file/download_info") >= Workers * IdsEach);
+        Assert.All(runs, run =>
+        {
+            Assert.Single(run.Stderr.Split('\n'), line => line.StartsWith("pan123: warning: Redis is unreachable", StringComparison.Ordinal));
+            Assert.Single(run.Stderr.Split('\n'), line => line.StartsWith("pan123: Redis is back after", StringComparison.Ordinal));
+        });
     }
 
     [RedisFact]
