@@ -60,5 +60,19 @@ public sealed class SecretInAnswerTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("""{"code":401,"message":"refresh_token the-refresh-token-sent 无效","x-traceID":"t-3"}""")]
+    [InlineData("""{"error":"invalid_grant","error_description":"refresh_token the-refresh-token-sent is invalid"}""")]
+    public async Task A_platform_message_that_echoes_the_refresh_token_sent_is_masked(string answer)
+    {
+        _platform.RespondWith(answer);
+
+        var error = await Assert.ThrowsAnyAsync<Pan123Exception>(() =>
+            _platform.Auth.GetOAuthTokenAsync("client-id", Secret, "refresh_token", refresh_token: "the-refresh-token-sent"));
+
+        Assert.Contains("refresh_token *** ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("the-refresh-token-sent", error.Message + error.ToString(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => _platform.Dispose();
 }
