@@ -128,18 +128,30 @@ using Microsoft.Extensions.DependencyInjection;
 using Pan123;
 
 var services = new ServiceCollection();
-services.AddPan123Client(options =>
+void Sandbox(Pan123ClientOptions options)
 {
     options.BaseAddress = new Uri(Environment.GetEnvironmentVariable("PAN123_BASE_URL")!);
     options.AccessToken = Environment.GetEnvironmentVariable("PAN123_ACCESS_TOKEN");
-})
-// The fleet package, compiled and wired as a consumer would; nothing listens on port 1, so the
-// explicit fallback runs the call unshared.
-.AddPan123Redis("127.0.0.1:1", redis => redis.FallBackToLocal = true);
+}
+
+services.AddPan123Client(Sandbox);
+
+// The fleet package, compiled and wired as a consumer would, on a second registration; nothing listens
+// on port 1, and a Redis never reached is a configuration error that names Redis, fallback or not.
+services.AddPan123Client("fleet", Sandbox).AddPan123Redis("127.0.0.1:1", redis => redis.FallBackToLocal = true);
 await using var provider = services.BuildServiceProvider();
 var files = provider.GetRequiredService<IPan123FilesClient>();
 var info = await files.GetDownloadInfoAsync(14749954);
 Console.WriteLine(info.Data.DownloadUrl);
+try
+{
+    await provider.GetRequiredKeyedService<IPan123FilesClient>("fleet").GetDownloadInfoAsync(14749954);
+    Console.Error.WriteLine("the fleet registration made a call without its Redis");
+}
+catch (Pan123.Redis.Pan123RedisException e) when (e.Message.StartsWith("Redis is unreachable", StringComparison.Ordinal))
+{
+    Console.Error.WriteLine("the fleet registration named its unreachable Redis");
+}
 
 // A consumer's own tests throw the library's failures (it mocks IPan123FilesClient): every exception
 // is constructed from outside, and one catch (Pan123Exception) catches them all.
@@ -164,6 +176,7 @@ CS
 url=$(cd "$work/consumer" && dotnet run -c Release 2>&1) || fail "the consumer did not run: $url"
 grep -q '^http://127\.0\.0\.1:[0-9]*/123-61/' <<<"$url" || fail "unexpected consumer output: $url"
 grep -q '^constructed and caught 8 exceptions$' <<<"$url" || fail "the consumer did not construct the exceptions: $url"
+grep -q '^the fleet registration named its unreachable Redis$' <<<"$url" || fail "the fleet registration did not fail naming Redis: $url"
 [ -d "$work/packages/pan123.generated/$version" ] || fail "Pan123.Generated did not come from the local feed"
 [ -d "$work/packages/pan123.generated.redis/$version" ] || fail "Pan123.Generated.Redis did not come from the local feed"
 step "consumer printed $url"
