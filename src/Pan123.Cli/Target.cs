@@ -44,19 +44,19 @@ internal sealed record Target(long? Id, string? Path)
 
         if (Id == 0)
         {
-            return new FileItem { FileId = 0, Filename = "root", Type = 1 };
+            return new FileItem { FileId = 0, Filename = "root", Type = Pan123FileType.Folder };
         }
 
         var detail = (await files.GetFileDetailAsync(Id!.Value, cancellationToken: cancellationToken).ConfigureAwait(false)).Data;
         return new FileItem
         {
-            FileId = detail.FileID,
+            FileId = detail.FileId,
             Filename = detail.Filename,
             Type = detail.Type,
             Size = detail.Size,
-            Etag = detail.Etag,
+            ETag = detail.ETag,
             Status = detail.Status,
-            ParentFileId = detail.ParentFileID,
+            ParentFileId = detail.ParentFileId,
             Trashed = detail.Trashed,
         };
     }

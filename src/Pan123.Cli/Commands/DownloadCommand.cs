@@ -97,7 +97,7 @@ internal static class DownloadCommand
                 }
 
                 var entry = await what.ResolveAsync(connection.Files, ct).ConfigureAwait(false);
-                if (entry.Type == 1)
+                if (entry.Type == Pan123FileType.Folder)
                 {
                     if (!parse.GetValue(recursive))
                     {

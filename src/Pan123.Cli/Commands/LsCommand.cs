@@ -19,14 +19,14 @@ internal static class LsCommand
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, common, download: null, async (connection, output, _, ct) =>
         {
             var folder = await parse.GetValue(target)!.ResolveAsync(connection.Files, ct).ConfigureAwait(false);
-            if (folder.Type != 1)
+            if (folder.Type != Pan123FileType.Folder)
             {
                 throw new UsageException($"'{parse.GetValue(target)}' is a file, not a folder.");
             }
 
             await foreach (var entry in connection.Files.ListFilesAsync(folder.FileId, cancellationToken: ct).ConfigureAwait(false))
             {
-                if (entry.Trashed != 0)
+                if (entry.Trashed)
                 {
                     continue;
                 }
@@ -43,14 +43,14 @@ internal static class LsCommand
     {
         ["fileId"] = entry.FileId,
         ["filename"] = entry.Filename,
-        ["type"] = entry.Type,
+        ["type"] = (int)entry.Type, // the platform's numbers, as scripts already read them
         ["size"] = entry.Size,
-        ["etag"] = entry.Etag,
+        ["etag"] = entry.ETag,
         ["parentFileId"] = entry.ParentFileId,
-        ["trashed"] = entry.Trashed,
+        ["trashed"] = entry.Trashed ? 1 : 0,
         ["status"] = entry.Status,
     }.ToString(Newtonsoft.Json.Formatting.None);
 
     private static string Row(FileItem entry) => string.Create(CultureInfo.InvariantCulture,
-        $"{(entry.Type == 1 ? "d" : "-")} {entry.Size,14} {entry.FileId,12}  {entry.Filename}{(entry.Type == 1 ? "/" : string.Empty)}");
+        $"{(entry.Type == Pan123FileType.Folder ? "d" : "-")} {entry.Size,14} {entry.FileId,12}  {entry.Filename}{(entry.Type == Pan123FileType.Folder ? "/" : string.Empty)}");
 }

@@ -106,7 +106,7 @@ public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider, IDisp
             return stored;
         }
 
-        var response = await _auth().GetAccessTokenAsync(new AccessTokenRequest { ClientID = _clientId, ClientSecret = _clientSecret }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await _auth().GetAccessTokenAsync(new AccessTokenRequest { ClientId = _clientId, ClientSecret = _clientSecret }, cancellationToken: cancellationToken).ConfigureAwait(false);
         var token = new CachedAccessToken(response.Data.AccessToken, response.Data.ExpiredAt) { ObtainedAt = TimeProvider.GetUtcNow() };
         Pan123Log.TokenObtained(Logger, _clientId, token.ExpiredAt);
         Pan123Telemetry.TokenFetched(rejected is not null && stored?.AccessToken == rejected ? "renewal" : stored is null ? "first" : "expiry");

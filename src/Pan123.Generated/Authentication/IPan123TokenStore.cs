@@ -42,11 +42,20 @@ public interface IPan123TokenStore
     ValueTask CheckpointAsync(string key, CachedAccessToken token, CancellationToken cancellationToken = default);
 }
 
-/// <summary>An access token and the moment the platform said it expires.</summary>
-/// <param name="AccessToken">The token.</param>
-/// <param name="ExpiredAt">The platform's <c>expiredAt</c>.</param>
-public sealed record CachedAccessToken(string AccessToken, DateTimeOffset ExpiredAt)
+/// <summary>An access token and the moment the platform said it expires, as a token store keeps them.</summary>
+public sealed record CachedAccessToken
 {
+    /// <summary>Creates the entry a token store reads back (a custom store constructs it from what it kept).</summary>
+    /// <param name="accessToken">The token.</param>
+    /// <param name="expiredAt">The platform's <c>expiredAt</c>.</param>
+    public CachedAccessToken(string accessToken, DateTimeOffset expiredAt) => (AccessToken, ExpiredAt) = (accessToken, expiredAt);
+
+    /// <summary>The token. Never logged nor part of a string.</summary>
+    public string AccessToken { get; init; }
+
+    /// <summary>The platform's <c>expiredAt</c>.</summary>
+    public DateTimeOffset ExpiredAt { get; init; }
+
     /// <summary>
     /// When the token was received, by the receiving machine's clock, or <see langword="null"/> when
     /// unknown. Its lifetime (<see cref="ExpiredAt"/> minus this) bounds the refresh margin.

@@ -98,7 +98,7 @@ public sealed class OAuthTokenProvider : IPan123TokenProvider, IDisposable
         OAuthToken answer;
         try
         {
-            answer = await _auth().GetOAuthTokenAsync(_clientId, _clientSecret, Pan123OAuth.RefreshTokenGrant, refresh_token: stored.RefreshToken, cancellationToken: cancellationToken).ConfigureAwait(false);
+            answer = await _auth().GetOAuthTokenAsync(_clientId, _clientSecret, Pan123OAuth.RefreshTokenGrant, refreshToken: stored.RefreshToken, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Pan123OAuthException e) when (e.RequiresAuthorization)
         {
@@ -118,9 +118,9 @@ public sealed class OAuthTokenProvider : IPan123TokenProvider, IDisposable
         }
 
         var now = TimeProvider.GetUtcNow();
-        Pan123Log.TokenObtained(Logger, _clientId, now.AddSeconds(answer.Expires_in));
+        Pan123Log.TokenObtained(Logger, _clientId, now.AddSeconds(answer.ExpiresIn));
         Pan123Telemetry.TokenFetched(rejected is not null && stored.AccessToken == rejected ? "renewal" : "expiry");
-        return new CachedAccessToken(answer.Access_token, now.AddSeconds(answer.Expires_in)) { ObtainedAt = now, RefreshToken = answer.Refresh_token };
+        return new CachedAccessToken(answer.AccessToken, now.AddSeconds(answer.ExpiresIn)) { ObtainedAt = now, RefreshToken = answer.RefreshToken };
     }
 
     // A refresh the platform certainly did not act on: the connection was refused, or it answered 429.

@@ -77,10 +77,10 @@ public static class Pan123OAuth
             throw new ArgumentException($"The redirect carries no code ({query["error"] ?? "the user did not authorize the app"}).", nameof(callback));
         }
 
-        var answer = await auth.GetOAuthTokenAsync(clientId, clientSecret, AuthorizationCodeGrant, code: code, redirect_uri: redirectUri.AbsoluteUri, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var answer = await auth.GetOAuthTokenAsync(clientId, clientSecret, AuthorizationCodeGrant, code: code, redirectUri: redirectUri.AbsoluteUri, cancellationToken: cancellationToken).ConfigureAwait(false);
         Pan123Telemetry.TokenFetched("first");
         var now = (time ?? TimeProvider.System).GetUtcNow();
-        var pair = new CachedAccessToken(answer.Access_token, now.AddSeconds(answer.Expires_in)) { ObtainedAt = now, RefreshToken = answer.Refresh_token };
+        var pair = new CachedAccessToken(answer.AccessToken, now.AddSeconds(answer.ExpiresIn)) { ObtainedAt = now, RefreshToken = answer.RefreshToken };
         var key = OAuthTokenProvider.StoreKey(cacheScope, clientId);
         return await store.UpdateAsync(key, (_, _) => ValueTask.FromResult(pair), cancellationToken).ConfigureAwait(false);
     }

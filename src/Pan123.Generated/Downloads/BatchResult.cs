@@ -19,20 +19,42 @@ public enum BatchFileOutcome
     NotAttempted,
 }
 
-/// <summary>One file of a folder or id-list download.</summary>
-/// <param name="FileId">The platform's file id.</param>
-/// <param name="RemotePath">Its path below the downloaded folder (<c>photos/a.jpg</c>), or its name for an id.</param>
-/// <param name="LocalPath">Where it is (or would have been) written; <see langword="null"/> when no name was given to it.</param>
-/// <param name="Size">Its size in bytes, when known.</param>
-/// <param name="Outcome">What became of it.</param>
-/// <param name="Reason">Why it was skipped, failed or not tried; <see langword="null"/> otherwise.</param>
-/// <param name="Error">The failure, for <see cref="BatchFileOutcome.Failed"/>.</param>
-public sealed record BatchFileResult(long FileId, string RemotePath, string? LocalPath, long Size, BatchFileOutcome Outcome, string? Reason = null, Exception? Error = null);
-
-/// <summary>The files of a folder or id-list download, in the order they were planned.</summary>
-/// <param name="Files">One entry per file (and per skipped folder).</param>
-public sealed record BatchResult(IReadOnlyList<BatchFileResult> Files)
+/// <summary>One file of a folder or id-list download. Tests of consuming code make one with <see cref="Pan123ModelFactory.BatchFileResult"/>.</summary>
+public sealed record BatchFileResult
 {
+    internal BatchFileResult(long fileId, string remotePath, string? localPath, long size, BatchFileOutcome outcome, string? reason = null, Exception? error = null) =>
+        (FileId, RemotePath, LocalPath, Size, Outcome, Reason, Error) = (fileId, remotePath, localPath, size, outcome, reason, error);
+
+    /// <summary>The platform's file id.</summary>
+    public long FileId { get; init; }
+
+    /// <summary>Its path below the downloaded folder (<c>photos/a.jpg</c>), or its name for an id.</summary>
+    public string RemotePath { get; init; }
+
+    /// <summary>Where it is (or would have been) written; <see langword="null"/> when no name was given to it.</summary>
+    public string? LocalPath { get; init; }
+
+    /// <summary>Its size in bytes, when known.</summary>
+    public long Size { get; init; }
+
+    /// <summary>What became of it.</summary>
+    public BatchFileOutcome Outcome { get; init; }
+
+    /// <summary>Why it was skipped, failed or not tried; <see langword="null"/> otherwise.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The failure, for <see cref="BatchFileOutcome.Failed"/>.</summary>
+    public Exception? Error { get; init; }
+}
+
+/// <summary>The files of a folder or id-list download, in the order they were planned. Tests of consuming code make one with <see cref="Pan123ModelFactory.BatchResult"/>.</summary>
+public sealed record BatchResult
+{
+    internal BatchResult(IReadOnlyList<BatchFileResult> files) => Files = files;
+
+    /// <summary>One entry per file (and per skipped folder).</summary>
+    public IReadOnlyList<BatchFileResult> Files { get; init; }
+
     /// <summary>How many files ended with <paramref name="outcome"/>.</summary>
     /// <param name="outcome">The outcome to count.</param>
     /// <returns>The count.</returns>
@@ -43,8 +65,20 @@ public sealed record BatchResult(IReadOnlyList<BatchFileResult> Files)
 }
 
 /// <summary>Progress of a folder or id-list download.</summary>
-/// <param name="FilesDone">Files finished (any outcome).</param>
-/// <param name="FilesTotal">Files planned.</param>
-/// <param name="BytesDone">Bytes of finished files plus bytes of files under way.</param>
-/// <param name="BytesTotal">Bytes of all planned files.</param>
-public readonly record struct BatchProgress(int FilesDone, int FilesTotal, long BytesDone, long BytesTotal);
+public readonly record struct BatchProgress
+{
+    internal BatchProgress(int filesDone, int filesTotal, long bytesDone, long bytesTotal) =>
+        (FilesDone, FilesTotal, BytesDone, BytesTotal) = (filesDone, filesTotal, bytesDone, bytesTotal);
+
+    /// <summary>Files finished (any outcome).</summary>
+    public int FilesDone { get; init; }
+
+    /// <summary>Files planned.</summary>
+    public int FilesTotal { get; init; }
+
+    /// <summary>Bytes of finished files plus bytes of files under way.</summary>
+    public long BytesDone { get; init; }
+
+    /// <summary>Bytes of all planned files.</summary>
+    public long BytesTotal { get; init; }
+}

@@ -1,14 +1,29 @@
 namespace Pan123;
 
-/// <summary>A finished download.</summary>
-/// <param name="FileId">The platform's file id.</param>
-/// <param name="FileName">The file's name on the platform (not sanitised: do not use it as a path as it is).</param>
-/// <param name="Path">The full path of the written file, or <see langword="null"/> for a stream download.</param>
-/// <param name="Size">Bytes written.</param>
-/// <param name="Md5">The MD5 of the content as lowercase hex, or <see langword="null"/> when verification was off.</param>
-/// <param name="ResumedFrom">Bytes that an earlier run had already written to the <c>.part</c> file.</param>
-public sealed record DownloadResult(long FileId, string FileName, string? Path, long Size, string? Md5, long ResumedFrom)
+/// <summary>A finished download. Tests of consuming code make one with <see cref="Pan123ModelFactory.DownloadResult"/>.</summary>
+public sealed record DownloadResult
 {
+    internal DownloadResult(long fileId, string fileName, string? path, long size, string? md5, long resumedFrom) =>
+        (FileId, FileName, Path, Size, Md5, ResumedFrom) = (fileId, fileName, path, size, md5, resumedFrom);
+
+    /// <summary>The platform's file id.</summary>
+    public long FileId { get; init; }
+
+    /// <summary>The file's name on the platform (not sanitised: do not use it as a path as it is).</summary>
+    public string FileName { get; init; }
+
+    /// <summary>The full path of the written file, or <see langword="null"/> for a stream download.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>Bytes written.</summary>
+    public long Size { get; init; }
+
+    /// <summary>The MD5 of the content as lowercase hex, or <see langword="null"/> when verification was off.</summary>
+    public string? Md5 { get; init; }
+
+    /// <summary>Bytes that an earlier run had already written to the <c>.part</c> file.</summary>
+    public long ResumedFrom { get; init; }
+
     /// <summary>The destination already held the file (same size and MD5): nothing was downloaded and no link was asked for.</summary>
     public bool AlreadyDownloaded { get; init; }
 

@@ -111,19 +111,19 @@ public class Pan123BatchDownloader
             entries.Add(entry);
         }
 
-        var live = entries.Where(e => e.Trashed == 0 && e.Status <= 100).ToList();
+        var live = entries.Where(e => !e.Trashed && !e.IsBlockedByReview).ToList();
         var names = LocalNames.For(live.Select(e => (e.FileId, e.Filename)));
         foreach (var entry in entries.OrderBy(e => e.FileId))
         {
             var remote = remotePrefix + entry.Filename;
-            if (entry.Trashed != 0 || entry.Status > 100)
+            if (entry.Trashed || entry.IsBlockedByReview)
             {
-                skipped.Add(new BatchFileResult(entry.FileId, remote, null, entry.Size, BatchFileOutcome.Skipped, entry.Trashed != 0 ? "in the trash" : "blocked by review"));
+                skipped.Add(new BatchFileResult(entry.FileId, remote, null, entry.Size, BatchFileOutcome.Skipped, entry.Trashed ? "in the trash" : "blocked by review"));
                 continue;
             }
 
             var local = Path.Combine(directory, names[entry.FileId]);
-            if (entry.Type == 1)
+            if (entry.Type == Pan123FileType.Folder)
             {
                 await PlanFolderAsync(entry.FileId, local, remote + "/", plan, skipped, cancellationToken).ConfigureAwait(false);
             }

@@ -247,7 +247,7 @@ public class Pan123Downloader
         string? md5 = null;
         if (hash is not null)
         {
-            (md5, var problem) = hash.Check(detail.Etag);
+            (md5, var problem) = hash.Check(detail.ETag);
             if (problem is not null)
             {
                 throw new Pan123DownloadException(fileId, DownloadFailure.IntegrityMismatch, problem);
@@ -278,10 +278,10 @@ public class Pan123Downloader
     // Identical: done, with no link asked for. Different: refused unless the caller asked to replace it.
     private async Task<DownloadResult?> CheckExistingAsync(long fileId, string destination, RemoteFile detail, CancellationToken cancellationToken)
     {
-        switch (await ExistingDestinations.CompareAsync(destination, detail.Size, detail.Etag, cancellationToken).ConfigureAwait(false))
+        switch (await ExistingDestinations.CompareAsync(destination, detail.Size, detail.ETag, cancellationToken).ConfigureAwait(false))
         {
             case ExistingDestination.Identical:
-                return new DownloadResult(fileId, detail.Filename, destination, detail.Size, detail.Etag.ToLowerInvariant(), ResumedFrom: 0) { AlreadyDownloaded = true };
+                return new DownloadResult(fileId, detail.Filename, destination, detail.Size, detail.ETag.ToLowerInvariant(), resumedFrom: 0) { AlreadyDownloaded = true };
             case ExistingDestination.Different when !_options.Overwrite:
                 throw new Pan123DownloadException(fileId, DownloadFailure.DestinationExists, $"'{destination}' already exists with other content; it is replaced only when Overwrite is set.");
             default:
@@ -309,12 +309,12 @@ public class Pan123Downloader
     internal async Task<RemoteFile> GetFileAsync(long fileId, CancellationToken cancellationToken)
     {
         var detail = (await _files.GetFileDetailAsync(fileId, cancellationToken: cancellationToken).ConfigureAwait(false)).Data;
-        if (detail.Type != 0)
+        if (detail.Type != Pan123FileType.File)
         {
             throw new Pan123DownloadException(fileId, DownloadFailure.NotAFile, $"'{detail.Filename}' is a folder, not a file.");
         }
 
-        return new RemoteFile(detail.FileID, detail.Filename, detail.Size, detail.Etag);
+        return new RemoteFile(detail.FileId, detail.Filename, detail.Size, detail.ETag);
     }
 
     private async Task<Uri> GetLinkAsync(long fileId, CancellationToken cancellationToken, CancellationToken linkStop)

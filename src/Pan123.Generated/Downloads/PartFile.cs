@@ -124,13 +124,13 @@ internal sealed class PartFile : IByteTarget, IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var (stream, _) = LinkSafeFile.OpenOrCreate(destination + ".part");
-        var part = new PartFile(destination, file.FileId, file.Etag, file.Size, inOrder, stream, options, time) { Trace = trace };
+        var part = new PartFile(destination, file.FileId, file.ETag, file.Size, inOrder, stream, options, time) { Trace = trace };
         try
         {
             var length = stream.Length;
             var note = part.ReadNote();
             var fits = length <= file.Size;
-            if (note is not null && note.FileId == file.FileId && string.Equals(note.Md5, file.Etag, StringComparison.OrdinalIgnoreCase) && fits)
+            if (note is not null && note.FileId == file.FileId && string.Equals(note.Md5, file.ETag, StringComparison.OrdinalIgnoreCase) && fits)
             {
                 part._held = note.Claimed(length);
                 if (note.Ranges is null || note.InOrder != false)

@@ -63,11 +63,11 @@ public static class Pan123FileListing
             throw new ArgumentException($"The path '{path}' must start with '/' (the root of the drive).", nameof(path));
         }
 
-        var current = new FileItem { FileId = 0, Filename = "/", Type = 1, ParentFileId = 0 };
+        var current = new FileItem { FileId = 0, Filename = "/", Type = Pan123FileType.Folder, ParentFileId = 0 };
         var walked = string.Empty;
         foreach (var segment in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (current.Type != 1)
+            if (current.Type != Pan123FileType.Folder)
             {
                 throw new Pan123PathException(path, PathProblem.NotAFolder, $"'{walked}' is a file, not a folder, so '{path}' cannot be below it.");
             }
@@ -75,7 +75,7 @@ public static class Pan123FileListing
             var matches = new List<FileItem>();
             await foreach (var entry in files.ListFilesAsync(current.FileId, cancellationToken: cancellationToken).ConfigureAwait(false))
             {
-                if (entry.Trashed == 0 && string.Equals(entry.Filename, segment, StringComparison.Ordinal))
+                if (!entry.Trashed && string.Equals(entry.Filename, segment, StringComparison.Ordinal))
                 {
                     matches.Add(entry);
                 }

@@ -24,13 +24,13 @@ public sealed class ArgumentAndCancellationTests : IDisposable
     [Theory]
     [InlineData(0)]
     [InlineData(-42)]
-    public async Task GetFileDetail_refuses_a_non_positive_fileID_before_any_request(long fileId)
+    public async Task GetFileDetail_refuses_a_non_positive_fileId_before_any_request(long fileId)
     {
         _platform.RespondWith(MockPlatform.Envelope(0, "ok", RequestShapeTests.DetailJson));
 
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _platform.Files.GetFileDetailAsync(fileId));
 
-        Assert.Equal("fileID", error.ParamName);
+        Assert.Equal("fileId", error.ParamName);
         Assert.Empty(_platform.Requests);
     }
 

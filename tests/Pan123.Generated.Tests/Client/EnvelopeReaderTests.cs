@@ -44,7 +44,7 @@ public sealed class EnvelopeReaderTests
 
         var detail = await platform.Files().GetFileDetailAsync(1).WaitAsync(TimeSpan.FromSeconds(30));
 
-        Assert.Equal(14749954, detail.Data.FileID);
+        Assert.Equal(14749954, detail.Data.FileId);
         Assert.Equal(3, platform.To(DetailPath).Count());
         Assert.All(served, c => Assert.True(c.Disposed));
     }

@@ -52,7 +52,7 @@ public sealed class RequestShapeTests : IDisposable
             };
         });
 
-        await _platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientID = "id-1", ClientSecret = "secret-1" });
+        await _platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientId = "id-1", ClientSecret = "secret-1" });
 
         var request = Assert.Single(_platform.Requests);
         Assert.Equal(HttpMethod.Post, request.Method);
@@ -72,7 +72,7 @@ public sealed class RequestShapeTests : IDisposable
         _platform.RespondWith(MockPlatform.Envelope(0, "ok", """{"accessToken":"t","expiredAt":"2025-03-23T15:48:37+08:00"}"""));
         var auth = new Pan123AuthClient(new Pan123ClientConfiguration(new StaticTokenProvider(MockPlatform.Token)), _platform.Http);
 
-        await auth.GetAccessTokenAsync(new AccessTokenRequest { ClientID = "id", ClientSecret = "s" });
+        await auth.GetAccessTokenAsync(new AccessTokenRequest { ClientId = "id", ClientSecret = "s" });
 
         Assert.Null(Assert.Single(_platform.Requests).Headers.Authorization);
     }

@@ -164,7 +164,7 @@ public sealed class ContractTests
             "GetDownloadInfo" => platform.Files.GetDownloadInfoAsync(Example("fileId")),
             "GetFileDetail" => platform.Files.GetFileDetailAsync(Example("fileID")),
             "GetFileList" => platform.Files.GetFileListAsync(Example("parentFileId"), (int)Example("limit"), Example("lastFileId"), Text("searchData"), (int)Example("searchMode")),
-            "GetAccessToken" => platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientID = "id", ClientSecret = "secret" }),
+            "GetAccessToken" => platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientId = "id", ClientSecret = "secret" }),
             "GetOAuthToken" => platform.Auth.GetOAuthTokenAsync(Text("client_id"), Text("client_secret"), Text("grant_type"), Text("code"), Text("refresh_token"), Text("redirect_uri")),
             var other => throw new InvalidOperationException($"Add {other} here: the test calls each operation of the contract."),
         };

@@ -18,7 +18,7 @@ public sealed class DocumentedExampleTests
         var response = await platform.Files.GetDownloadInfoAsync(14749954);
 
         Assert.Equal("https://download-cdn.cjjd19.com/123-61/ab6dd0cf/18...(过长省略)", response.Data.DownloadUrl);
-        Assert.Equal("68a2d07c-72d3-4fc6-a0a7-965dfea99dc0_kong-db-5898fdd8c6-wnv6h", response.XTraceID);
+        Assert.Equal("68a2d07c-72d3-4fc6-a0a7-965dfea99dc0_kong-db-5898fdd8c6-wnv6h", response.TraceId);
         Assert.Equal("ok", response.Message);
     }
 
@@ -28,7 +28,7 @@ public sealed class DocumentedExampleTests
         using var platform = new MockPlatform();
         platform.RespondWith(Example("/api/v1/access_token", OperationType.Post, "ok"));
 
-        var response = await platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientID = "id", ClientSecret = "s" });
+        var response = await platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientId = "id", ClientSecret = "s" });
 
         Assert.Equal("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJl...(过长省略)", response.Data.AccessToken);
         Assert.Equal(new DateTimeOffset(2025, 3, 23, 15, 48, 37, TimeSpan.FromHours(8)), response.Data.ExpiredAt);
@@ -43,14 +43,13 @@ public sealed class DocumentedExampleTests
 
         var detail = (await platform.Files.GetFileDetailAsync(14749954)).Data;
 
-        Assert.Equal(14749954, detail.FileID);
+        Assert.Equal(14749954, detail.FileId);
         Assert.Equal("Keyshot_win64_2024.exe", detail.Filename);
-        Assert.Equal(0, detail.Type);
+        Assert.Equal(Pan123FileType.File, detail.Type);
         Assert.Equal(1163176272, detail.Size);
-        Assert.Equal("ab6dd0cfca2da20f84f55d2ed73a8c3d", detail.Etag);
-        Assert.Equal(14749926, detail.ParentFileID);
-        Assert.Equal(0, detail.Trashed);
-        Assert.Equal("2025-02-28 09:25:54", detail.CreateAt);
+        Assert.Equal("ab6dd0cfca2da20f84f55d2ed73a8c3d", detail.ETag);
+        Assert.Equal(14749926, detail.ParentFileId);
+        Assert.False(detail.Trashed);
         Assert.Equal(new DateTimeOffset(2025, 2, 28, 1, 25, 54, TimeSpan.Zero), detail.CreatedAt);
         Assert.Equal(TimeSpan.FromHours(8), detail.CreatedAt!.Value.Offset);
     }
@@ -73,9 +72,25 @@ public sealed class DocumentedExampleTests
         Assert.Equal("68a2d07c-72d3-4fc6-a0a7-965dfea99dc0_kong-db-5898fdd8c6-wnv6h", error.TraceId);
     }
 
-    [Fact]
-    public void CreatedAt_is_null_for_a_value_the_platform_does_not_document()
+    [Theory]
+    [InlineData("\"2025/02/28 09:25\"")]
+    [InlineData("\"yesterday\"")]
+    [InlineData("1740705954")]
+    public void A_platform_time_in_a_shape_the_platform_does_not_document_reads_as_null_not_as_a_failure(string createAt)
     {
-        Assert.Null(new FileDetail { CreateAt = "2025-02-28T09:25:54Z" }.CreatedAt);
+        var detail = Newtonsoft.Json.JsonConvert.DeserializeObject<FileDetail>($$"""{"fileID":1,"filename":"a","type":0,"size":1,"etag":"x","status":0,"parentFileID":0,"trashed":1,"createAt":{{createAt}}}""")!;
+
+        Assert.Null(detail.CreatedAt);
+        Assert.True(detail.Trashed);
+    }
+
+    [Fact]
+    public void Typed_fields_are_written_back_in_the_platforms_own_shape()
+    {
+        var json = Newtonsoft.Json.JsonConvert.SerializeObject(new FileDetail { Filename = "a", ETag = "x", Type = Pan123FileType.Folder, Trashed = true, CreatedAt = new DateTimeOffset(2025, 2, 28, 1, 25, 54, TimeSpan.Zero) });
+
+        Assert.Contains("\"type\":1", json, StringComparison.Ordinal);
+        Assert.Contains("\"trashed\":1", json, StringComparison.Ordinal);
+        Assert.Contains("\"createAt\":\"2025-02-28 09:25:54\"", json, StringComparison.Ordinal);
     }
 }

@@ -66,7 +66,7 @@ public sealed class EnvelopeErrorTests : IDisposable
         _platform.RespondWith(MockPlatform.Envelope(429, "操作频繁"));
 
         var error = await Assert.ThrowsAsync<Pan123ApiException>(
-            () => _platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientID = "id", ClientSecret = "very-secret" }));
+            () => _platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientId = "id", ClientSecret = "very-secret" }));
 
         Assert.Equal(429, error.ErrorCode);
         Assert.Equal("POST /api/v1/access_token", error.Operation);
@@ -108,7 +108,7 @@ public sealed class EnvelopeErrorTests : IDisposable
 
         Assert.Equal(0, response.Code);
         Assert.Equal("https://download-cdn.cjjd19.com/123-61/ab6dd0cf/x", response.Data.DownloadUrl);
-        Assert.Equal(MockPlatform.TraceId, response.XTraceID);
+        Assert.Equal(MockPlatform.TraceId, response.TraceId);
     }
 
     public void Dispose() => _platform.Dispose();

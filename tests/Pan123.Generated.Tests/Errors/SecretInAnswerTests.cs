@@ -15,7 +15,7 @@ public sealed class SecretInAnswerTests : IDisposable
     private readonly MockPlatform _platform = new();
 
     private Task<AccessTokenResponse> RequestTokenAsync() =>
-        _platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientID = "client-id", ClientSecret = Secret });
+        _platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientId = "client-id", ClientSecret = Secret });
 
     [Fact]
     public async Task A_token_answer_whose_expiry_arrives_as_a_number_names_the_field_and_shows_neither_body_nor_token()
@@ -52,7 +52,7 @@ public sealed class SecretInAnswerTests : IDisposable
         _platform.RespondWith($$"""{"access_token":"{{NewToken}}","refresh_token":"{{NewRefreshToken}}","expires_in":"soon","token_type":"Bearer"}""");
 
         var error = await Assert.ThrowsAsync<Pan123ProtocolException>(() =>
-            _platform.Auth.GetOAuthTokenAsync("client-id", Secret, "refresh_token", refresh_token: "the-refresh-token-sent"));
+            _platform.Auth.GetOAuthTokenAsync("client-id", Secret, "refresh_token", refreshToken: "the-refresh-token-sent"));
 
         foreach (var secret in new[] { NewToken, NewRefreshToken, Secret, "the-refresh-token-sent" })
         {
@@ -68,7 +68,7 @@ public sealed class SecretInAnswerTests : IDisposable
         _platform.RespondWith(answer);
 
         var error = await Assert.ThrowsAnyAsync<Pan123Exception>(() =>
-            _platform.Auth.GetOAuthTokenAsync("client-id", Secret, "refresh_token", refresh_token: "the-refresh-token-sent"));
+            _platform.Auth.GetOAuthTokenAsync("client-id", Secret, "refresh_token", refreshToken: "the-refresh-token-sent"));
 
         Assert.Contains("refresh_token *** ", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("the-refresh-token-sent", error.Message + error.ToString(), StringComparison.Ordinal);

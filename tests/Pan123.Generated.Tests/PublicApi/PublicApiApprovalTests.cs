@@ -4,16 +4,21 @@ using Shouldly;
 namespace Pan123.Tests.PublicApi;
 
 /// <summary>
-/// The public surface of the library, generated code included, against the checked-in
-/// Pan123.Generated.approved.txt. A contract change that changes the API fails here until the
-/// new listing is reviewed and approved (README: "Changing the contract").
+/// The public surface of each library package, generated code included, against the checked-in
+/// Pan123.Generated.approved.txt and Pan123.Generated.Redis.approved.txt. A contract change that
+/// changes the API fails here until the new listing is reviewed and approved (README: "Changing the contract").
 /// </summary>
 public sealed class PublicApiApprovalTests
 {
     [Fact]
-    public void The_public_API_matches_the_approved_listing()
+    public void The_public_API_matches_the_approved_listing() => Approve(typeof(Pan123FilesClient).Assembly, "Pan123.Generated");
+
+    [Fact]
+    public void The_Redis_package_public_API_matches_the_approved_listing() => Approve(typeof(Pan123.Redis.Pan123RedisOptions).Assembly, "Pan123.Generated.Redis");
+
+    private static void Approve(System.Reflection.Assembly package, string name)
     {
-        var publicApi = typeof(Pan123FilesClient).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        var publicApi = package.GeneratePublicApi(new ApiGeneratorOptions
         {
             ExcludeAttributes =
             [
@@ -31,6 +36,7 @@ public sealed class PublicApiApprovalTests
         // Pan123.Generated.received.txt beside it for review.
         publicApi.ShouldMatchApproved(options => options
             .NoDiff()
-            .WithFilenameGenerator((_, _, fileType, extension) => $"Pan123.Generated.{fileType}.{extension}"));
+            .WithDiscriminator(name)
+            .WithFilenameGenerator((_, _, fileType, extension) => $"{name}.{fileType}.{extension}"));
     }
 }

@@ -42,7 +42,7 @@ public sealed class FolderTests : SandboxTest
 
         Assert.Equal(250, entries.Count);
         Assert.Equal(250, entries.Select(e => e.FileId).Distinct().Count());
-        Assert.Equal(1, entries.Single(e => e.FileId == 5007).Trashed);
+        Assert.True(entries.Single(e => e.FileId == 5007).Trashed);
         Assert.Equal(3, Calls(ListPath));
         Assert.Equal("5001-0", entries[0].S3KeyFlag);
     }

@@ -47,7 +47,7 @@ public sealed class OAuthTests : SandboxTest
         var detail = await App().GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001);
 
         Assert.NotNull(pair.RefreshToken);
-        Assert.Equal(1001, detail.Data.FileID);
+        Assert.Equal(1001, detail.Data.FileId);
         Assert.Equal(1, OAuthCalls("authorization_code"));
         Assert.Equal(0, Sandbox.OAuthRefreshes);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Store));

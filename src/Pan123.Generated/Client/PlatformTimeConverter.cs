@@ -1,0 +1,39 @@
+using System.Globalization;
+using Newtonsoft.Json;
+
+namespace Pan123;
+
+/// <summary>
+/// The platform's times (<c>x-platform-format: time</c> in the contract): <c>yyyy-MM-dd HH:mm:ss</c>,
+/// no offset, in the platform's time zone (UTC+8), read as a <see cref="DateTimeOffset"/> with offset
+/// +08:00. A value in another shape reads as <see langword="null"/> rather than failing the call: a time
+/// is never worth losing a file's details over.
+/// </summary>
+internal sealed class PlatformTimeConverter : JsonConverter<DateTimeOffset?>
+{
+    private const string Format = "yyyy-MM-dd HH:mm:ss";
+
+    /// <summary>The platform's offset from UTC.</summary>
+    public static readonly TimeSpan PlatformOffset = TimeSpan.FromHours(8);
+
+    public override DateTimeOffset? ReadJson(JsonReader reader, Type objectType, DateTimeOffset? existingValue, bool hasExistingValue, JsonSerializer serializer) =>
+        reader.TokenType switch
+        {
+            JsonToken.String when DateTime.TryParseExact((string?)reader.Value, Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local) => new DateTimeOffset(local, PlatformOffset),
+            JsonToken.Date when reader.Value is DateTimeOffset offset => offset,
+            JsonToken.Date when reader.Value is DateTime local => new DateTimeOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), PlatformOffset),
+            _ => null,
+        };
+
+    public override void WriteJson(JsonWriter writer, DateTimeOffset? value, JsonSerializer serializer)
+    {
+        if (value is { } time)
+        {
+            writer.WriteValue(time.ToOffset(PlatformOffset).ToString(Format, CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            writer.WriteNull();
+        }
+    }
+}
