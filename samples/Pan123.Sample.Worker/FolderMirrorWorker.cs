@@ -16,7 +16,7 @@ public sealed partial class FolderMirrorWorker(IPan123FilesClient files, Pan123B
             {
                 var folder = await files.ResolvePathAsync(mirror.RemoteFolder, stoppingToken);
                 Directory.CreateDirectory(mirror.LocalFolder);
-                var result = await batch.DownloadFolderAsync(folder.FileId, mirror.LocalFolder, mirror.Parallel, cancellationToken: stoppingToken);
+                var result = await batch.DownloadFolderAsync(folder.FileId, mirror.LocalFolder, cancellationToken: stoppingToken);
                 LogRun(mirror.RemoteFolder, result.Count(BatchFileOutcome.Downloaded), result.Count(BatchFileOutcome.AlreadyPresent), result.Count(BatchFileOutcome.Failed));
             }
             catch (Pan123Exception e)

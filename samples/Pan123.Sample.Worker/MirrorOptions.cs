@@ -11,7 +11,4 @@ public sealed class MirrorOptions
 
     /// <summary>Time between two runs. A file already present with the same MD5 costs no download quota.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(1);
-
-    /// <summary>Files downloaded at once.</summary>
-    public int Parallel { get; set; } = 4;
 }

@@ -20,7 +20,7 @@ builder.Services.AddPan123Client(builder.Configuration.GetSection("Pan123"));
 builder.Services.AddOptions<MirrorOptions>()
     .Bind(builder.Configuration.GetSection("Mirror"))
     .Validate(mirror => mirror.RemoteFolder.StartsWith('/'), "Mirror:RemoteFolder must be a path from the root, like /docs.")
-    .Validate(mirror => mirror.Interval >= TimeSpan.FromMinutes(1) && mirror.Parallel is >= 1 and <= 16, "Mirror:Interval must be at least a minute and Mirror:Parallel between 1 and 16.")
+    .Validate(mirror => mirror.Interval >= TimeSpan.FromMinutes(1), "Mirror:Interval must be at least a minute.")
     .ValidateOnStart();
 builder.Services.AddHostedService<FolderMirrorWorker>();
 

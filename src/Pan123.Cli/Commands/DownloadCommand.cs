@@ -76,6 +76,7 @@ internal static class DownloadCommand
                 options.VerifyChecksum = !parse.GetValue(noVerify);
                 options.Overwrite = parse.GetValue(force);
                 options.MaxConnections = parse.GetValue(connections);
+                options.MaxParallelFiles = parse.GetValue(parallel);
                 options.BeforeCommit = CrashTestPause.FromEnvironment();
             },
             async (connection, stdout, stderr, ct) =>
@@ -85,7 +86,7 @@ internal static class DownloadCommand
                 {
                     // Every line is checked before the first request.
                     var ids = await IdList.ReadAsync(list, ct).ConfigureAwait(false);
-                    var batch = await connection.Batch.DownloadFilesAsync(ids, string.IsNullOrWhiteSpace(destination) ? "." : destination, parse.GetValue(parallel), cancellationToken: ct).ConfigureAwait(false);
+                    var batch = await connection.Batch.DownloadFilesAsync(ids, string.IsNullOrWhiteSpace(destination) ? "." : destination, cancellationToken: ct).ConfigureAwait(false);
                     return await BatchReport.WriteAsync(batch, stdout, stderr).ConfigureAwait(false);
                 }
 
@@ -105,7 +106,7 @@ internal static class DownloadCommand
                     }
 
                     var directory = string.IsNullOrWhiteSpace(destination) ? SafeFileName.From(entry.Filename, entry.FileId) : destination;
-                    var result = await connection.Batch.DownloadFolderAsync(entry.FileId, directory, parse.GetValue(parallel), cancellationToken: ct).ConfigureAwait(false);
+                    var result = await connection.Batch.DownloadFolderAsync(entry.FileId, directory, cancellationToken: ct).ConfigureAwait(false);
                     return await BatchReport.WriteAsync(result, stdout, stderr).ConfigureAwait(false);
                 }
 

@@ -43,7 +43,15 @@ internal static class LoginCommand
             var callback = parse.GetValue(manual)
                 ? await ReadPastedAsync(output, ct).ConfigureAwait(false)
                 : await WaitForRedirectAsync(redirectUri, TimeSpan.FromSeconds(parse.GetValue(timeout)), ct).ConfigureAwait(false);
-            await Pan123OAuth.ExchangeCodeAsync(connection.Auth, connection.TokenStore, options.BaseAddress.AbsoluteUri, options.ClientId, options.ClientSecret, redirectUri, callback, state, cancellationToken: ct).ConfigureAwait(false);
+            await Pan123OAuth.ExchangeCodeAsync(connection.Auth, connection.TokenStore, new OAuthCodeExchange
+            {
+                ClientId = options.ClientId!,
+                ClientSecret = options.ClientSecret!,
+                RedirectUri = redirectUri,
+                Callback = callback,
+                ExpectedState = state,
+                CacheScope = options.BaseAddress.AbsoluteUri,
+            }, ct).ConfigureAwait(false);
             await error.WriteLineAsync("pan123: logged in; commands now act for this user until 'pan123 logout'.").ConfigureAwait(false);
             return ExitCodes.Success;
         }, cancellationToken));

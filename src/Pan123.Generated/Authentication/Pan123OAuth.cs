@@ -50,38 +50,32 @@ public static class Pan123OAuth
     /// </summary>
     /// <param name="auth">The platform's auth client.</param>
     /// <param name="store">Where the pair is kept (a file or Redis).</param>
-    /// <param name="cacheScope">The platform's base address, as the provider's <see cref="OAuthTokenProvider.CacheScope"/>.</param>
-    /// <param name="clientId">The OAuth app's client id.</param>
-    /// <param name="clientSecret">The OAuth app's client secret.</param>
-    /// <param name="redirectUri">The redirect URI the code was issued for.</param>
-    /// <param name="callback">The address the user was redirected to, with <c>code</c> and <c>state</c>.</param>
-    /// <param name="expectedState">The state the authorize address was built with.</param>
-    /// <param name="time">The clock for the access token's expiry; the system clock when <see langword="null"/>.</param>
+    /// <param name="exchange">The app, the redirect the user came back with, and the state to expect.</param>
     /// <param name="cancellationToken">Cancels the exchange.</param>
     /// <returns>The stored pair.</returns>
     /// <exception cref="ArgumentException">The state does not match, or the redirect carries no code (the user declined); nothing was exchanged.</exception>
-    public static async Task<CachedAccessToken> ExchangeCodeAsync(
-        IPan123AuthClient auth, IPan123TokenStore store, string cacheScope, string clientId, string clientSecret, Uri redirectUri, Uri callback, string expectedState, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    public static async Task<CachedAccessToken> ExchangeCodeAsync(IPan123AuthClient auth, IPan123TokenStore store, OAuthCodeExchange exchange, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(auth);
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(callback);
+        ArgumentNullException.ThrowIfNull(exchange);
+        var (callback, expectedState) = (exchange.Callback, exchange.ExpectedState);
         var query = System.Web.HttpUtility.ParseQueryString(callback.Query);
         if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(query["state"] ?? string.Empty), System.Text.Encoding.UTF8.GetBytes(expectedState)))
         {
-            throw new ArgumentException("The redirect's state does not match the one sent to the authorize page: refused, nothing was exchanged (another page may have started this redirect).", nameof(callback));
+            throw new ArgumentException("The redirect's state does not match the one sent to the authorize page: refused, nothing was exchanged (another page may have started this redirect).", nameof(exchange));
         }
 
         if (query["code"] is not { Length: > 0 } code)
         {
-            throw new ArgumentException($"The redirect carries no code ({query["error"] ?? "the user did not authorize the app"}).", nameof(callback));
+            throw new ArgumentException($"The redirect carries no code ({query["error"] ?? "the user did not authorize the app"}).", nameof(exchange));
         }
 
-        var answer = await auth.GetOAuthTokenAsync(clientId, clientSecret, AuthorizationCodeGrant, code: code, redirectUri: redirectUri.AbsoluteUri, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var answer = await auth.GetOAuthTokenAsync(exchange.ClientId, exchange.ClientSecret, AuthorizationCodeGrant, code: code, redirectUri: exchange.RedirectUri.AbsoluteUri, cancellationToken: cancellationToken).ConfigureAwait(false);
         Pan123Telemetry.TokenFetched("first");
-        var now = (time ?? TimeProvider.System).GetUtcNow();
+        var now = (exchange.TimeProvider ?? TimeProvider.System).GetUtcNow();
         var pair = new CachedAccessToken(answer.AccessToken, now.AddSeconds(answer.ExpiresIn)) { ObtainedAt = now, RefreshToken = answer.RefreshToken };
-        var key = OAuthTokenProvider.StoreKey(cacheScope, clientId);
+        var key = OAuthTokenProvider.StoreKey(exchange.CacheScope, exchange.ClientId);
         return await store.UpdateAsync(key, (_, _) => ValueTask.FromResult(pair), cancellationToken).ConfigureAwait(false);
     }
 }

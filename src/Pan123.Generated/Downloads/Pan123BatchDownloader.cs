@@ -3,7 +3,7 @@ namespace Pan123;
 /// <summary>
 /// Downloads a folder recursively, or a list of file ids, into a local directory, within the
 /// platform's limits: link requests go through the <c>GetDownloadInfo</c> rate limit while earlier
-/// files still transfer, at most <c>parallel</c> files at once (so no link is asked for far ahead
+/// files still transfer, at most <see cref="Pan123DownloadOptions.MaxParallelFiles"/> files at once (so no link is asked for far ahead
 /// of its transfer: links cost quota and expire), a file already present with the same size and
 /// MD5 costs no link, and after a 5113 (quota exhausted) no further link is asked for.
 /// </summary>
@@ -30,34 +30,30 @@ public class Pan123BatchDownloader
     /// <summary>Downloads folder <paramref name="folderId"/> and its subfolders into <paramref name="directory"/> (created when missing).</summary>
     /// <param name="folderId">The folder's id; 0 is the root of the drive.</param>
     /// <param name="directory">The local directory that receives the folder's contents.</param>
-    /// <param name="parallel">How many files are transferred at once, at least 1.</param>
     /// <param name="progress">Receives files and bytes done and in all.</param>
     /// <param name="cancellationToken">Cancels the download; part files are kept.</param>
     /// <returns>Every file's outcome.</returns>
-    public virtual async Task<BatchResult> DownloadFolderAsync(long folderId, string directory, int parallel = 4, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    public virtual async Task<BatchResult> DownloadFolderAsync(long folderId, string directory, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(folderId);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        ArgumentOutOfRangeException.ThrowIfLessThan(parallel, 1);
 
         var plan = new List<Planned>();
         var skipped = new List<BatchFileResult>();
         await PlanFolderAsync(folderId, Path.GetFullPath(directory), string.Empty, plan, skipped, cancellationToken).ConfigureAwait(false);
-        return await RunAsync(plan, skipped, parallel, progress, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(plan, skipped, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Downloads the files <paramref name="fileIds"/> into <paramref name="directory"/> (created when missing) under their safe platform names.</summary>
     /// <param name="fileIds">The files' ids; each is looked up with file/detail.</param>
     /// <param name="directory">The local directory.</param>
-    /// <param name="parallel">How many files are transferred at once, at least 1.</param>
     /// <param name="progress">Receives files and bytes done and in all.</param>
     /// <param name="cancellationToken">Cancels the download; part files are kept.</param>
     /// <returns>Every file's outcome, in the order of the ids.</returns>
-    public virtual async Task<BatchResult> DownloadFilesAsync(IEnumerable<long> fileIds, string directory, int parallel = 4, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    public virtual async Task<BatchResult> DownloadFilesAsync(IEnumerable<long> fileIds, string directory, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(fileIds);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        ArgumentOutOfRangeException.ThrowIfLessThan(parallel, 1);
         var ids = fileIds.ToList();
         if (ids.Any(id => id <= 0))
         {
@@ -66,7 +62,7 @@ public class Pan123BatchDownloader
 
         // file/detail per id (an id list has no listing), a few at a time.
         var details = new (RemoteFile? File, Exception? Error)[ids.Count];
-        await Parallel.ForAsync(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (i, ct) =>
+        await Parallel.ForAsync(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = _downloader.Options.MaxParallelFiles, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             try
             {
@@ -99,7 +95,7 @@ public class Pan123BatchDownloader
             }
         }
 
-        return await RunAsync(plan, failed, parallel, progress, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(plan, failed, progress, cancellationToken).ConfigureAwait(false);
     }
 
     // Lists the folder (and, depth first, its subfolders), names every entry, and plans the files.
@@ -134,12 +130,12 @@ public class Pan123BatchDownloader
         }
     }
 
-    private async Task<BatchResult> RunAsync(List<Planned> plan, List<BatchFileResult> settled, int parallel, IProgress<BatchProgress>? progress, CancellationToken cancellationToken)
+    private async Task<BatchResult> RunAsync(List<Planned> plan, List<BatchFileResult> settled, IProgress<BatchProgress>? progress, CancellationToken cancellationToken)
     {
         var results = new BatchFileResult?[plan.Count];
         var meter = new BatchMeter(progress, plan.Count, plan.Sum(p => p.File.Size));
         using var quotaGone = new CancellationTokenSource();
-        await Parallel.ForAsync(0, plan.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (i, ct) =>
+        await Parallel.ForAsync(0, plan.Count, new ParallelOptions { MaxDegreeOfParallelism = _downloader.Options.MaxParallelFiles, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             results[i] = await DownloadOneAsync(plan[i], meter, quotaGone, ct).ConfigureAwait(false);
             meter.Finished(plan[i].File.FileId, plan[i].File.Size);

@@ -10,10 +10,13 @@ public sealed class Pan123DownloadOptions
     public int MaxRedirects { get; set; } = 5;
 
     /// <summary>How many failed attempts in a row (no byte received) end the download. Default: 5.</summary>
-    public int MaxRetries { get; set; } = 5;
+    public int MaxRetryAttempts { get; set; } = 5;
 
     /// <summary>The first delay between attempts; it doubles with each failure in a row, up to 10 s. Default: 250 ms.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How many files a folder or id-list download (<see cref="Pan123BatchDownloader"/>) transfers at once, at least 1. Default: 4.</summary>
+    public int MaxParallelFiles { get; set; } = 4;
 
     /// <summary>How long a response may send nothing before the attempt counts as failed. Default: 60 s.</summary>
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -73,9 +76,14 @@ public sealed class Pan123DownloadOptions
             yield return $"Pan123DownloadOptions.MaxRedirects must not be negative ({MaxRedirects}).";
         }
 
-        if (MaxRetries < 0)
+        if (MaxParallelFiles < 1)
         {
-            yield return $"Pan123DownloadOptions.MaxRetries must not be negative ({MaxRetries}).";
+            yield return $"Pan123DownloadOptions.MaxParallelFiles must be at least 1 ({MaxParallelFiles}).";
+        }
+
+        if (MaxRetryAttempts < 0)
+        {
+            yield return $"Pan123DownloadOptions.MaxRetryAttempts must not be negative ({MaxRetryAttempts}).";
         }
 
         if (BufferSize < 4096)
@@ -103,9 +111,9 @@ public sealed class Pan123DownloadOptions
             yield return $"Pan123DownloadOptions.CheckpointSize must be at least 64 KiB and CheckpointInterval at least 100 ms ({CheckpointSize}, {CheckpointInterval}).";
         }
 
-        if (RetryDelay < TimeSpan.Zero)
+        if (RetryBaseDelay < TimeSpan.Zero)
         {
-            yield return $"Pan123DownloadOptions.RetryDelay must not be negative ({RetryDelay}).";
+            yield return $"Pan123DownloadOptions.RetryBaseDelay must not be negative ({RetryBaseDelay}).";
         }
     }
 

@@ -22,6 +22,9 @@ public class Pan123Downloader
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
+    /// <summary>The settings this downloader (and a batch over it) works with.</summary>
+    internal Pan123DownloadOptions Options => _options;
+
     // The connections of the account registration (or of this downloader alone), held by every download together.
     private readonly ConnectionBudget _budget;
 

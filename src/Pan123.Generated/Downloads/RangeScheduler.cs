@@ -185,7 +185,7 @@ internal sealed class RangeScheduler(
 
             // Count failures in a row: a flaky link that keeps delivering bytes is not given up on.
             failures = claim.Position > before ? 1 : failures + 1;
-            if (failures > options.MaxRetries)
+            if (failures > options.MaxRetryAttempts)
             {
                 var what = attempt.End == TransferEnd.Throttled ? $"the CDN answered {attempt.Status}" : attempt.Describe();
                 throw new Pan123DownloadException(file.FileId, DownloadFailure.TransferFailed, $"the CDN failed {failures} times in a row, last with {what}.", attempt.Status, attempt.Failure);
@@ -301,7 +301,7 @@ internal sealed class RangeScheduler(
         }
     }
 
-    /// <summary>The wait after <paramref name="failures"/> failures in a row: RetryDelay, doubling, at most 10 s.</summary>
+    /// <summary>The wait after <paramref name="failures"/> failures in a row: RetryBaseDelay, doubling, at most 10 s.</summary>
     internal static TimeSpan Backoff(Pan123DownloadOptions options, int failures) =>
-        TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, options.RetryDelay.Ticks << Math.Min(failures - 1, 16)));
+        TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, options.RetryBaseDelay.Ticks << Math.Min(failures - 1, 16)));
 }

@@ -25,7 +25,7 @@ public sealed class ConfigurationBindingTests
             ["Pan123:ClientSecret"] = "from-the-environment",
             ["Pan123:RequestsPerSecond:GetDownloadInfo"] = "3",
             ["Pan123:TotalTimeout"] = "00:01:30",
-            ["Pan123:Download:MaxRetries"] = "9",
+            ["Pan123:Download:MaxRetryAttempts"] = "9",
             ["Pan123:Download:Overwrite"] = "true",
         });
         services.GetRequiredService<IStartupValidator>().Validate();
@@ -37,7 +37,7 @@ public sealed class ConfigurationBindingTests
         Assert.Equal(3, client.RequestsPerSecond["GetDownloadInfo"]);
         Assert.Equal(5, client.RequestsPerSecond["GetFileList"]);
         Assert.Equal(TimeSpan.FromSeconds(90), client.TotalTimeout);
-        Assert.Equal(9, download.MaxRetries);
+        Assert.Equal(9, download.MaxRetryAttempts);
         Assert.True(download.Overwrite);
     }
 
@@ -47,7 +47,7 @@ public sealed class ConfigurationBindingTests
         using var services = Build(new()
         {
             ["Pan123:ClientId"] = "app-id",
-            ["Pan123:Download:MaxRetries"] = "-1",
+            ["Pan123:Download:MaxRetryAttempts"] = "-1",
         });
 
         // Two option types fail, so the start-up validator reports both at once.
@@ -55,6 +55,6 @@ public sealed class ConfigurationBindingTests
 
         var failures = failure.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures).ToList();
         Assert.Contains(failures, f => f.Contains("ClientSecret", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Contains("MaxRetries", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("MaxRetryAttempts", StringComparison.Ordinal));
     }
 }

@@ -31,7 +31,7 @@ public sealed class LinkSpendingTests : IDisposable
         _platform.Handler.When("*/api/v1/file/detail").Respond("application/json", MockPlatform.FileDetail(content, type));
 
     private Pan123Downloader Downloader(bool overwrite = false, bool verify = true) =>
-        new(_platform.Files, _cdn.ToHttpClient(), new Pan123DownloadOptions { RetryDelay = TimeSpan.Zero, Overwrite = overwrite, VerifyChecksum = verify });
+        new(_platform.Files, _cdn.ToHttpClient(), new Pan123DownloadOptions { RetryBaseDelay = TimeSpan.Zero, Overwrite = overwrite, VerifyChecksum = verify });
 
     [Fact]
     public async Task A_file_to_fetch_costs_one_link()

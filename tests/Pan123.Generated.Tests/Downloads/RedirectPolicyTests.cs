@@ -18,7 +18,7 @@ public sealed class RedirectPolicyTests : IDisposable
     }
 
     private Pan123Downloader Downloader() =>
-        new(_platform.Files, _cdn.ToHttpClient(), new Pan123DownloadOptions { RetryDelay = TimeSpan.Zero });
+        new(_platform.Files, _cdn.ToHttpClient(), new Pan123DownloadOptions { RetryBaseDelay = TimeSpan.Zero });
 
     private void RedirectTo(string location) =>
         _cdn.When("https://cdn.example/f").Respond(_ =>

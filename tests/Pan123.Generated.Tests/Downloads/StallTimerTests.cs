@@ -28,7 +28,7 @@ public sealed class StallTimerTests : IDisposable
 
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(Content) };
         }));
-        var downloader = new Pan123Downloader(_platform.Files, cdn, new Pan123DownloadOptions { RetryDelay = TimeSpan.Zero, StallTimeout = TimeSpan.FromSeconds(60) }, clock);
+        var downloader = new Pan123Downloader(_platform.Files, cdn, new Pan123DownloadOptions { RetryBaseDelay = TimeSpan.Zero, StallTimeout = TimeSpan.FromSeconds(60) }, clock);
 
         var download = downloader.DownloadFileAsync(7, Path.Combine(_folder, "f.bin"));
         await stalled.Task.WaitAsync(TimeSpan.FromSeconds(30));

@@ -157,7 +157,7 @@ public sealed class DestinationSafetyTests : SandboxTest
     {
         var file = File3M;
         Sandbox.Faults.DropCdnConnectionAfter(1_234_567);
-        await Assert.ThrowsAsync<Pan123DownloadException>(() => Downloader(o => o.MaxRetries = 0).DownloadFileAsync(file.FileId, PathOf("out.bin")));
+        await Assert.ThrowsAsync<Pan123DownloadException>(() => Downloader(o => o.MaxRetryAttempts = 0).DownloadFileAsync(file.FileId, PathOf("out.bin")));
 
         var note = Newtonsoft.Json.Linq.JObject.Parse(await File.ReadAllTextAsync(PathOf("out.bin.part.json")));
 

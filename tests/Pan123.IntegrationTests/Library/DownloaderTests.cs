@@ -108,7 +108,7 @@ public sealed class DownloaderTests : SandboxTest
         Sandbox.Faults.FailNextCdnRequests(100, status: 502);
 
         var error = await Assert.ThrowsAsync<Pan123DownloadException>(
-            () => Downloader(o => o.MaxRetries = 2).DownloadFileAsync(file.FileId, PathOf("out.bin")));
+            () => Downloader(o => o.MaxRetryAttempts = 2).DownloadFileAsync(file.FileId, PathOf("out.bin")));
 
         Assert.Equal(DownloadFailure.TransferFailed, error.Failure);
         Assert.Equal(502, error.Status);
@@ -123,7 +123,7 @@ public sealed class DownloaderTests : SandboxTest
         var file = File3M;
         Sandbox.Faults.DropCdnConnectionAfter(1_234_567);
         await Assert.ThrowsAsync<Pan123DownloadException>(
-            () => Downloader(o => o.MaxRetries = 0).DownloadFileAsync(file.FileId, PathOf("out.bin")));
+            () => Downloader(o => o.MaxRetryAttempts = 0).DownloadFileAsync(file.FileId, PathOf("out.bin")));
         var kept = new FileInfo(PathOf("out.bin.part")).Length;
         Assert.InRange(kept, 1, 1_234_567);
         Sandbox.ClearRequests();

@@ -13,7 +13,8 @@ public sealed class FolderTests : SandboxTest
 
     private IPan123FilesClient Files(Action<Pan123ClientOptions>? configure = null) => Provider(configure).GetRequiredService<IPan123FilesClient>();
 
-    private Pan123BatchDownloader Batch(Action<Pan123ClientOptions>? configure = null) => Provider(configure).GetRequiredService<Pan123BatchDownloader>();
+    private Pan123BatchDownloader Batch(Action<Pan123ClientOptions>? configure = null, int maxParallelFiles = 4) =>
+        Services(download: o => o.MaxParallelFiles = maxParallelFiles, client: configure).GetRequiredService<Pan123BatchDownloader>();
 
     private ServiceProvider Provider(Action<Pan123ClientOptions>? configure) => Services(client: configure);
 
@@ -147,7 +148,7 @@ public sealed class FolderTests : SandboxTest
         AddFolderOf(7000, 10, size: 100_000);
         Sandbox.DownloadQuotaBytes = 350_000;
 
-        var result = await Batch().DownloadFolderAsync(7000, PathOf("q"), parallel: 1);
+        var result = await Batch(maxParallelFiles: 1).DownloadFolderAsync(7000, PathOf("q"));
 
         Assert.False(result.Succeeded);
         Assert.Equal(3, result.Count(BatchFileOutcome.Downloaded));
@@ -164,7 +165,7 @@ public sealed class FolderTests : SandboxTest
         Sandbox.DownloadInfoRequestsPerSecond = 5;
         Sandbox.FileListRequestsPerSecond = 5;
 
-        var result = await Batch().DownloadFolderAsync(8000, PathOf("paced"), parallel: 4);
+        var result = await Batch(maxParallelFiles: 4).DownloadFolderAsync(8000, PathOf("paced"));
 
         Assert.Equal(12, result.Count(BatchFileOutcome.Downloaded));
         Assert.Equal(0, Sandbox.RateLimitedCalls);
@@ -210,7 +211,7 @@ public sealed class FolderTests : SandboxTest
             }
         });
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Batch().DownloadFolderAsync(9000, PathOf("c"), parallel: 4, progress, cancel.Token).WaitAsync(TimeSpan.FromSeconds(60)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Batch(maxParallelFiles: 4).DownloadFolderAsync(9000, PathOf("c"), progress, cancel.Token).WaitAsync(TimeSpan.FromSeconds(60)));
 
         var parts = Directory.GetFiles(PathOf("c"), "*.part");
         Assert.NotEmpty(parts);

@@ -124,11 +124,11 @@ public sealed class RangedDownloadTests : SandboxTest
         Sandbox.Faults.FailNextCdnRequests(1000, 429);
 
         var failure = await Assert.ThrowsAsync<Pan123DownloadException>(() =>
-            Downloader(o => { Ranges(o); o.MaxRetries = 2; }).DownloadFileAsync(file.FileId, PathOf("big.bin")).WaitAsync(TimeSpan.FromSeconds(60)));
+            Downloader(o => { Ranges(o); o.MaxRetryAttempts = 2; }).DownloadFileAsync(file.FileId, PathOf("big.bin")).WaitAsync(TimeSpan.FromSeconds(60)));
 
         Assert.Equal(DownloadFailure.TransferFailed, failure.Failure);
         Assert.Equal(429, failure.Status);
-        // The last connection asks MaxRetries + 1 times; the other three of the start closed at their first 429.
+        // The last connection asks MaxRetryAttempts + 1 times; the other three of the start closed at their first 429.
         Assert.InRange(CdnRequests.Count(), 3, 6);
         Assert.False(File.Exists(PathOf("big.bin")));
     }

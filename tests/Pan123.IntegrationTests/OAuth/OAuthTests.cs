@@ -34,9 +34,15 @@ public sealed class OAuthTests : SandboxTest
         using var consent = await browser.GetAsync(page);
         var callback = consent.Headers.Location!;
         var provider = App();
-        return await Pan123OAuth.ExchangeCodeAsync(
-            provider.GetRequiredService<IPan123AuthClient>(), new FileTokenStore(Store), Sandbox.ApiBaseAddress.AbsoluteUri,
-            SandboxPlatform.DemoOAuthClientId, SandboxPlatform.DemoOAuthClientSecret, Redirect, callback, tamperedState ?? state);
+        return await Pan123OAuth.ExchangeCodeAsync(provider.GetRequiredService<IPan123AuthClient>(), new FileTokenStore(Store), new OAuthCodeExchange
+        {
+            ClientId = SandboxPlatform.DemoOAuthClientId,
+            ClientSecret = SandboxPlatform.DemoOAuthClientSecret,
+            RedirectUri = Redirect,
+            Callback = callback,
+            ExpectedState = tamperedState ?? state,
+            CacheScope = Sandbox.ApiBaseAddress.AbsoluteUri,
+        });
     }
 
     [Fact]

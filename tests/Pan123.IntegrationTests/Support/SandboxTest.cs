@@ -45,7 +45,7 @@ public abstract class SandboxTest : IAsyncLifetime
         });
         services.Configure<Pan123DownloadOptions>(o =>
         {
-            o.RetryDelay = TimeSpan.FromMilliseconds(10);
+            o.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
             download?.Invoke(o);
         });
         var provider = services.BuildServiceProvider();
