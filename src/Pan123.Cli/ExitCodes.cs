@@ -1,6 +1,6 @@
 namespace Pan123.Cli;
 
-/// <summary>The exit codes of <c>pan123</c>, as documented in <c>--help</c> and the README.</summary>
+/// <summary>The exit codes of <c>pan123</c>, as documented in <c>--help</c>, which docs/cli.md quotes.</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;

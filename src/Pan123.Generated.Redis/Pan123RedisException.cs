@@ -20,6 +20,6 @@ public sealed class Pan123RedisException : Pan123Exception
 
     // A refusal names the rights, anything else the address: each says what to check first.
     private static string Describe(string what, Exception inner) => inner is RedisServerException refusal && !FleetRedis.IsOutage(refusal)
-        ? $"Redis refused a command ({inner.Message}) while {what}; the user of the connection string needs the rights listed under 'Running a fleet' in the README."
+        ? $"Redis refused a command ({inner.Message}) while {what}; the user of the connection string needs the rights listed in docs/fleet.md (The rights the library needs)."
         : $"Redis is unreachable ({inner.Message}) while {what}; the fleet's tokens and rate limits live there, so the call was not made. Check PAN123_REDIS / the connection string, or set Pan123RedisOptions.FallBackToLocal to run unshared.";
 }

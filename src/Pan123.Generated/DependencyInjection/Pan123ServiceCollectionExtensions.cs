@@ -35,7 +35,7 @@ public static class Pan123ServiceCollectionExtensions
 
     /// <summary>
     /// Registers the default 123pan client with its options bound from configuration, for example the
-    /// <c>Pan123</c> section of appsettings.json (the README shows the shape), validated at start-up like
+    /// <c>Pan123</c> section of appsettings.json (docs/getting-started.md shows the shape), validated at start-up like
     /// the delegate's. A <c>Download</c> child section binds <see cref="Pan123DownloadOptions"/>. Keep
     /// tokens and secrets out of the file: user secrets or the environment
     /// (<c>Pan123__ClientSecret</c>) fill the same keys.

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Pan123.Tests.DependencyInjection;
 
-/// <summary>AddPan123Client(IConfiguration): the appsettings shape in the README binds, and is validated at start-up like the delegate's.</summary>
+/// <summary>AddPan123Client(IConfiguration): the appsettings shape in docs/getting-started.md binds, and is validated at start-up like the delegate's.</summary>
 public sealed class ConfigurationBindingTests
 {
     private static ServiceProvider Build(Dictionary<string, string?> settings)

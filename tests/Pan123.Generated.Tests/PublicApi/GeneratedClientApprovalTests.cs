@@ -8,7 +8,7 @@ namespace Pan123.Tests.PublicApi;
 /// The generated client file itself (under obj/) against the checked-in
 /// Pan123Client.g.approved.txt: the public API listing shows signatures, this shows what the
 /// template and the generator write inside them, so a template edit or an NSwag upgrade that
-/// changes method bodies is seen in review (README: "Changing the contract"). The generator's
+/// changes method bodies is seen in review (CONTRIBUTING.md: "Changing the contract"). The generator's
 /// version is stripped, since it changes every line it stands on and nothing else.
 /// </summary>
 public sealed partial class GeneratedClientApprovalTests

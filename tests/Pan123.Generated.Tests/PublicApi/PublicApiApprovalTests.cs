@@ -6,7 +6,7 @@ namespace Pan123.Tests.PublicApi;
 /// <summary>
 /// The public surface of each library package, generated code included, against the checked-in
 /// Pan123.Generated.approved.txt and Pan123.Generated.Redis.approved.txt. A contract change that
-/// changes the API fails here until the new listing is reviewed and approved (README: "Changing the contract").
+/// changes the API fails here until the new listing is reviewed and approved (CONTRIBUTING.md: "Changing the contract").
 /// </summary>
 public sealed class PublicApiApprovalTests
 {

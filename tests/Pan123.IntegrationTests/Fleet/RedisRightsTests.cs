@@ -8,7 +8,7 @@ using StackExchange.Redis;
 namespace Pan123.IntegrationTests.Fleet;
 
 /// <summary>
-/// Redis as operators run it: a password, and an ACL user with only the rights the README lists, a
+/// Redis as operators run it: a password, and an ACL user with only the rights docs/fleet.md lists, a
 /// key prefix per environment. The rights are read from docs/fleet.md, so the page cannot drift
 /// from what the library needs.
 /// </summary>
