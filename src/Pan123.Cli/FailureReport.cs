@@ -14,9 +14,9 @@ internal static class FailureReport
         var (code, message) = failure switch
         {
             OperationCanceledException when cancellationToken.IsCancellationRequested =>
-                (ExitCodes.Cancelled, "cancelled."),
+                (ExitCodes.Cancelled, "cancelled. A download's .part file is kept: run the same command again to resume it."),
             Pan123ApiException e =>
-                (ExitCodes.PlatformError, $"the platform answered code {e.ErrorCode}: {e.PlatformMessage} (x-traceID: {e.TraceId ?? "none"}, {e.Operation})"),
+                (ExitCodes.PlatformError, $"the platform answered code {e.ErrorCode}: {e.PlatformMessage} (x-traceID: {e.TraceId ?? "none"}, {e.Operation}). {Capitalized(e.NextStep ?? "quote the x-traceID to the platform's support")}."),
             Pan123OAuthException e =>
                 (ExitCodes.PlatformError, $"the platform refused: {e.Error}: {e.Description}{(e.RequiresAuthorization ? " Run 'pan123 login' again." : string.Empty)}"),
             Pan123AuthorizationRequiredException =>
@@ -29,7 +29,13 @@ internal static class FailureReport
                 (ExitCodes.Usage, failure.Message),
             Pan123DownloadException { Failure: DownloadFailure.DestinationExists } =>
                 (ExitCodes.Usage, failure.Message + " Run again with --force to replace it."),
-            Pan123ProtocolException or Pan123DownloadException or Pan123.Redis.Pan123RedisException or HttpRequestException or IOException or SocketException or OperationCanceledException =>
+            Pan123DownloadException { Failure: DownloadFailure.IntegrityMismatch } =>
+                (ExitCodes.TransferFailure, failure.Message + " Run the same command again to fetch it anew; if it fails again, the platform's MD5 and its content disagree: quote the file id to its support."),
+            Pan123DownloadException { Failure: DownloadFailure.TransferFailed } or HttpRequestException or SocketException =>
+                (ExitCodes.TransferFailure, failure.Message + " Check the network (and --base-url), then run the same command again: a download resumes from its .part file."),
+            Pan123ProtocolException e =>
+                (ExitCodes.TransferFailure, $"{failure.Message} The answer was not the platform's protocol: try again, and quote the x-traceID ({e.TraceId ?? "none"}) to its support if it persists."),
+            Pan123DownloadException or Pan123.Redis.Pan123RedisException or IOException or OperationCanceledException =>
                 (ExitCodes.TransferFailure, failure.Message),
             _ => (ExitCodes.TransferFailure, $"unexpected failure: {failure.Message}"),
         };
@@ -42,4 +48,6 @@ internal static class FailureReport
 
         return code;
     }
+
+    private static string Capitalized(string sentence) => sentence.Length == 0 ? sentence : char.ToUpperInvariant(sentence[0]) + sentence[1..];
 }

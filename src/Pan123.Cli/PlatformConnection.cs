@@ -45,8 +45,8 @@ internal sealed class PlatformConnection : IAsyncDisposable
         }
 
         // A user logged in with this app (pan123 login): act for them, not as the developer.
-        var pair = await connection.TokenStore.ReadAsync(OAuthTokenProvider.StoreKey(options.BaseAddress.AbsoluteUri, options.ClientId), cancellationToken).ConfigureAwait(false);
-        if (pair?.RefreshToken is null)
+        var pair = await Pan123OAuth.ReadAuthorizationAsync(connection.TokenStore, options.BaseAddress.AbsoluteUri, options.ClientId, cancellationToken).ConfigureAwait(false);
+        if (pair is null)
         {
             return connection;
         }

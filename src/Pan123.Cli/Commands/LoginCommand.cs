@@ -69,9 +69,7 @@ internal static class LoginCommand
                 throw new UsageException("pan123 logout needs the OAuth app's PAN123_CLIENT_ID.");
             }
 
-            // An entry without a token reads as none: the pair is gone.
-            var key = OAuthTokenProvider.StoreKey(options.BaseAddress.AbsoluteUri, options.ClientId);
-            await connection.TokenStore.UpdateAsync(key, (_, _) => ValueTask.FromResult(new CachedAccessToken(string.Empty, DateTimeOffset.UnixEpoch)), ct).ConfigureAwait(false);
+            await Pan123OAuth.ForgetAuthorizationAsync(connection.TokenStore, options.BaseAddress.AbsoluteUri, options.ClientId, ct).ConfigureAwait(false);
             await error.WriteLineAsync("pan123: logged out.").ConfigureAwait(false);
             return ExitCodes.Success;
         }, cancellationToken));

@@ -71,7 +71,7 @@ public sealed record CachedAccessToken
     /// <summary>
     /// For an OAuth pair: a refresh with <see cref="RefreshToken"/> was sent and its answer was not
     /// stored (a crash in between). The refresh token may be spent, and is never sent twice: the user
-    /// must authorize again.
+    /// must authorize again. A custom store must keep this flag with the entry, as it keeps the tokens.
     /// </summary>
     public bool RefreshInFlight { get; init; }
 

@@ -47,11 +47,8 @@ public sealed class OAuthTokenProvider : IPan123TokenProvider, IDisposable
     /// <summary>Where refreshes are logged (never with a token or the secret).</summary>
     public ILogger Logger { get; init; } = NullLogger.Instance;
 
-    /// <summary>The key of the user's pair in the store, for <see cref="Pan123OAuth.ExchangeCodeAsync"/> and log-out.</summary>
-    /// <param name="cacheScope">Usually the platform's base address.</param>
-    /// <param name="clientId">The OAuth app's client id.</param>
-    /// <returns>An opaque key without a secret.</returns>
-    public static string StoreKey(string cacheScope, string clientId) => TokenStoreKey.For(cacheScope, "oauth", clientId);
+    // The key of the user's pair in the store: plumbing, which Pan123OAuth's read and forget methods hide.
+    internal static string StoreKey(string cacheScope, string clientId) => TokenStoreKey.For(cacheScope, "oauth", clientId);
 
     /// <inheritdoc />
     public ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken = default) => _flight.GetAccessTokenAsync(cancellationToken);

@@ -46,7 +46,7 @@ public static class Pan123OAuth
     /// <summary>
     /// Takes the redirect the user came back with, checks its <c>state</c>, exchanges its code for
     /// the user's pair and stores the pair (durably, before anything uses it) under
-    /// <see cref="OAuthTokenProvider.StoreKey"/>.
+    /// the app's key, where <see cref="OAuthTokenProvider"/> and <see cref="ReadAuthorizationAsync"/> find it.
     /// </summary>
     /// <param name="auth">The platform's auth client.</param>
     /// <param name="store">Where the pair is kept (a file or Redis).</param>
@@ -77,5 +77,32 @@ public static class Pan123OAuth
         var pair = new CachedAccessToken(answer.AccessToken, now.AddSeconds(answer.ExpiresIn)) { ObtainedAt = now, RefreshToken = answer.RefreshToken };
         var key = OAuthTokenProvider.StoreKey(exchange.CacheScope, exchange.ClientId);
         return await store.UpdateAsync(key, (_, _) => ValueTask.FromResult(pair), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The user's pair that <see cref="ExchangeCodeAsync"/> stored for this app, or <see langword="null"/> when no user has authorized it (or it was forgotten).</summary>
+    /// <param name="store">Where the pair is kept.</param>
+    /// <param name="cacheScope">The platform's base address, as at the exchange.</param>
+    /// <param name="clientId">The OAuth app's client id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The pair, or <see langword="null"/>.</returns>
+    public static async Task<CachedAccessToken?> ReadAuthorizationAsync(IPan123TokenStore store, string cacheScope, string clientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var pair = await store.ReadAsync(OAuthTokenProvider.StoreKey(cacheScope, clientId), cancellationToken).ConfigureAwait(false);
+        return pair is { RefreshToken: not null } ? pair : null;
+    }
+
+    /// <summary>Forgets the user's pair for this app (log-out): later calls need a new authorization.</summary>
+    /// <param name="store">Where the pair is kept.</param>
+    /// <param name="cacheScope">The platform's base address, as at the exchange.</param>
+    /// <param name="clientId">The OAuth app's client id.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the pair is gone from the store.</returns>
+    public static async Task ForgetAuthorizationAsync(IPan123TokenStore store, string cacheScope, string clientId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+
+        // A store has no delete: an entry without a token or a refresh token reads as none.
+        await store.UpdateAsync(OAuthTokenProvider.StoreKey(cacheScope, clientId), (_, _) => ValueTask.FromResult(new CachedAccessToken(string.Empty, DateTimeOffset.UnixEpoch)), cancellationToken).ConfigureAwait(false);
     }
 }

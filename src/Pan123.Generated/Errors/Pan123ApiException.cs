@@ -17,7 +17,7 @@ public sealed class Pan123ApiException : Pan123Exception
     /// <param name="traceId">The envelope's <c>x-traceID</c>.</param>
     public Pan123ApiException(string operation, int status, int errorCode, string? platformMessage, string? traceId = null)
         : base(
-            Describe(operation, status, "platform code " + errorCode.ToString(CultureInfo.InvariantCulture) + ": " + (platformMessage ?? "(no message)") + Hint(errorCode, platformMessage), traceId, bodyExcerpt: null),
+            Describe(operation, status, "platform code " + errorCode.ToString(CultureInfo.InvariantCulture) + ": " + (platformMessage ?? "(no message)") + (PlatformAdvice.For(errorCode, platformMessage) is { } advice ? " (" + advice + ")" : string.Empty), traceId, bodyExcerpt: null),
             operation,
             status,
             traceId,
@@ -25,6 +25,7 @@ public sealed class Pan123ApiException : Pan123Exception
     {
         ErrorCode = errorCode;
         PlatformMessage = platformMessage ?? string.Empty;
+        NextStep = PlatformAdvice.For(errorCode, platformMessage);
     }
 
     /// <summary>The envelope's <c>code</c>; compare with the <see cref="Pan123ErrorCodes"/> constants.</summary>
@@ -33,11 +34,11 @@ public sealed class Pan123ApiException : Pan123Exception
     /// <summary>The envelope's <c>message</c> as the platform sent it (an echoed access token replaced by <c>***</c>).</summary>
     public string PlatformMessage { get; }
 
-    // What to do about the one refusal whose cause is outside the call: other processes minting tokens.
-    private static string Hint(int errorCode, string? platformMessage) =>
-        errorCode == Pan123ErrorCodes.InvalidAccessToken && TokenLimitGuard.IsTokenLimit(platformMessage)
-            ? " (the client id has more than 3 live tokens, so the platform pushed this one offline; one fresh token did not help: share one token between processes, e.g. with a token store, instead of minting more)"
-            : string.Empty;
+    /// <summary>
+    /// What to do about this code, in one sentence (part of <see cref="Exception.Message"/> too), or
+    /// <see langword="null"/> for a code whose remedy the platform does not document.
+    /// </summary>
+    public string? NextStep { get; }
 
     /// <summary>Whether retrying the same call after a delay may succeed (codes 429 and 20103).</summary>
     public bool IsTransient => Pan123ErrorCodes.IsTransient(ErrorCode);

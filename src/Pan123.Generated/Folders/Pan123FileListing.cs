@@ -84,7 +84,7 @@ public static class Pan123FileListing
             walked += "/" + segment;
             current = matches.Count switch
             {
-                0 => throw new Pan123PathException(path, PathProblem.NotFound, $"'{walked}' does not exist."),
+                0 => throw new Pan123PathException(path, PathProblem.NotFound, $"'{walked}' does not exist: '{segment}' is not in '{(walked.Length > segment.Length + 1 ? walked[..^(segment.Length + 1)] : "/")}' (list that folder to see its entries)."),
                 1 => matches[0],
                 _ => throw new Pan123PathException(path, PathProblem.Ambiguous, $"'{walked}' names {matches.Count} entries (ids {string.Join(", ", matches.Select(m => m.FileId))}); use an id instead."),
             };

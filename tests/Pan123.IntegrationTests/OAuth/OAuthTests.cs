@@ -60,6 +60,21 @@ public sealed class OAuthTests : SandboxTest
     }
 
     [Fact]
+    public async Task The_stored_authorization_is_read_back_and_forgotten_without_knowing_its_key()
+    {
+        var pair = await AuthorizeAsync();
+        var store = new FileTokenStore(Store);
+        var scope = Sandbox.ApiBaseAddress.AbsoluteUri;
+
+        var read = await Pan123OAuth.ReadAuthorizationAsync(store, scope, SandboxPlatform.DemoOAuthClientId);
+        await Pan123OAuth.ForgetAuthorizationAsync(store, scope, SandboxPlatform.DemoOAuthClientId);
+
+        Assert.Equal(pair.RefreshToken, read?.RefreshToken);
+        Assert.Null(await Pan123OAuth.ReadAuthorizationAsync(store, scope, SandboxPlatform.DemoOAuthClientId));
+        await Assert.ThrowsAsync<Pan123AuthorizationRequiredException>(() => App().GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001));
+    }
+
+    [Fact]
     public async Task A_state_that_does_not_match_is_refused_and_nothing_is_exchanged()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => AuthorizeAsync(tamperedState: "not-the-state-we-sent"));
