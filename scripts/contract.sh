@@ -5,7 +5,8 @@
 #   scripts/contract.sh breaking   Optic: breaking changes against the last released contract
 #                                  (openapi/released/pan123-<version>.yaml); allowed only when the
 #                                  version in Directory.Build.props raises the major part (before
-#                                  1.0: the minor part) over the released one
+#                                  1.0: the minor part) over the released one AND each break is
+#                                  listed in openapi/released/accepted-breaks.txt for that version
 #   scripts/contract.sh docs       Redocly: the contract as one HTML page, artifacts/reference/pan123.html
 #   scripts/contract.sh all        the three, in that order
 #
@@ -27,27 +28,50 @@ lint() {
 
 version_of() { sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$1" | head -n 1; }
 
+# Optic's breaks, one line each: "<operation>: <message>" ("spec: ..." outside an operation).
+breaks_in() {
+  awk '
+    /^[x✔] (GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS) / { op = $2 " " $3; sub(/:$/, "", op); next }
+    /^specification details/ { op = "spec"; next }
+    /^ +x \[/ { line = $0; sub(/^ +x \[[^]]*\] /, "", line); print (op == "" ? "spec" : op) ": " line }
+  '
+}
+
 breaking() {
-  local released current base
+  local released current base out accepted
   released=$(ls "$root"/openapi/released/pan123-*.yaml | sed 's:.*/pan123-\(.*\)\.yaml:\1:' | sort -V | tail -n 1)
   current=$(version_of "$root/Directory.Build.props")
   base="$root/openapi/released/pan123-$released.yaml"
+  accepted="$root/openapi/released/accepted-breaks.txt"
   echo "contract: breaking changes against $released (Optic), version $current"
-  if (cd "$root" && "$tools/optic" diff "$base" openapi/pan123.yaml --check); then
+  if out=$(cd "$root" && NO_COLOR=1 "$tools/optic" diff "$base" openapi/pan123.yaml --check 2>&1); then
+    echo "$out"
     return 0
   fi
+  echo "$out"
 
   # Semantic versioning: a breaking change needs a new major version (a new minor one before 1.0).
   local r_major r_minor c_major c_minor
   IFS=. read -r r_major r_minor _ <<<"$released"
   IFS=. read -r c_major c_minor _ <<<"$current"
-  if [ "$c_major" -gt "$r_major" ] || { [ "$r_major" = 0 ] && [ "$c_major" = 0 ] && [ "$c_minor" -gt "$r_minor" ]; }; then
-    echo "contract: breaking changes allowed: $current raises $released's $([ "$r_major" = 0 ] && echo minor || echo major) version"
-    return 0
+  if ! { [ "$c_major" -gt "$r_major" ] || { [ "$r_major" = 0 ] && [ "$c_major" = 0 ] && [ "$c_minor" -gt "$r_minor" ]; }; }; then
+    echo "contract: FAILED: the contract breaks callers of $released (above). Make the change additive, or raise the version in Directory.Build.props (major; before 1.0, minor), list each break in openapi/released/accepted-breaks.txt and say so in CHANGELOG.md." >&2
+    return 1
   fi
 
-  echo "contract: FAILED: the contract breaks callers of $released (above). Make the change additive, or raise the version in Directory.Build.props (major; before 1.0, minor) and say so in CHANGELOG.md." >&2
-  return 1
+  # A raised version allows only the breaks reviewed for it: each listed, as printed here, under its version.
+  local listed unaccepted
+  listed=$([ -f "$accepted" ] && awk -v v="$current" '/^version / { on = ($2 == v); next } on && !/^#/ && NF' "$accepted" || true)
+  unaccepted=$(breaks_in <<<"$out" | sort -u | while IFS= read -r brk; do
+    grep -qxF -- "$brk" <<<"$listed" || echo "$brk"
+  done)
+  if [ -n "$unaccepted" ]; then
+    echo "contract: FAILED: breaks not accepted for $current (add each line, as it is, under 'version $current' in openapi/released/accepted-breaks.txt, with an entry under Breaking in CHANGELOG.md, or make the change additive):" >&2
+    sed 's/^/  /' <<<"$unaccepted" >&2
+    return 1
+  fi
+
+  echo "contract: breaking changes accepted for $current: each is listed in openapi/released/accepted-breaks.txt"
 }
 
 docs() {

@@ -51,7 +51,14 @@ remove_file_detail
 expect fail "a removed operation at 0.1.1" breaking
 copy 0.2.0
 remove_file_detail
-expect pass "a removed operation with the minor version raised" breaking
+expect fail "a removed operation with the minor version raised but not accepted" breaking
+ROOT="$work/copy" "$root/scripts/contract.sh" breaking 2>&1 | sed -n 's/^  \(GET \/api\/v1\/file\/detail: .*\)$/\1/p' >>"$work/copy/openapi/released/accepted-breaks.txt" || true
+grep -q "^GET /api/v1/file/detail: cannot remove an operation" "$work/copy/openapi/released/accepted-breaks.txt" || fail "the script did not print the removal as a line to accept"
+expect pass "a removed operation with the minor version raised and each break accepted" breaking
+
+copy 0.2.0
+edit "        enum: [open_platform]\n      example: open_platform" "        enum: [open_platform_v2]\n      example: open_platform_v2"
+expect fail "the Platform header's only value changed at a raised version, not accepted" breaking
 
 copy 0.1.1
 edit "          example: 14749954\n      responses:\n" "          example: 14749954\n        - name: region\n          in: query\n          required: true\n          schema:\n            type: string\n      responses:\n"
