@@ -47,6 +47,10 @@ sed -i '/operationId: GetFileDetail/{n;s/^      x-error-codes:.*$/      x-error-
 expect fail "an operation without error codes" lint
 
 copy 0.1.1
+sed -i '/x-rate-limit: none/d' "$work/copy/openapi/pan123.yaml"
+expect fail "an operation without x-rate-limit" lint
+
+copy 0.1.1
 remove_file_detail
 expect fail "a removed operation at 0.1.1" breaking
 copy 0.2.0

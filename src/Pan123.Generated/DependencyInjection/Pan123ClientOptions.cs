@@ -42,18 +42,13 @@ public sealed class Pan123ClientOptions
     /// <summary>
     /// Client-side request rates per operation, keyed by the contract's operation id
     /// (<c>GetDownloadInfo</c>, <c>GetAccessToken</c>), per registered client (so per account).
-    /// Defaults from the platform's documented limits: GetDownloadInfo 5/s, GetAccessToken 8/s,
-    /// GetFileList 5/s (the platform's tables say 15, or 5 free / 10 VIP: the lower figure) and
-    /// GetOAuthToken 1/s (the platform allows 100 a minute). Set a
-    /// value to 0 or remove it for no limit.
+    /// The defaults are the platform's documented limits for a free account, as each operation's
+    /// <c>x-rate-limit</c> in the contract states them (read at build time): GetDownloadInfo 5/s,
+    /// GetAccessToken 8/s, GetFileList 5/s, GetOAuthToken 1/s (the platform allows 100 a minute);
+    /// none where the platform documents none. Set your key's own (a VIP's are higher); set a value
+    /// to 0 or remove it for no limit.
     /// </summary>
-    public IDictionary<string, int> RequestsPerSecond { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
-    {
-        ["GetDownloadInfo"] = 5,
-        ["GetAccessToken"] = 8,
-        ["GetFileList"] = 5,
-        ["GetOAuthToken"] = 1,
-    };
+    public IDictionary<string, int> RequestsPerSecond { get; } = ContractRateLimits();
 
     /// <summary>How many times a transient failure (HTTP 408/429/5xx, a connection error, a timeout, body code 429 or 20103) is retried. Default: 3.</summary>
     public int MaxRetryAttempts { get; set; } = 3;
@@ -71,4 +66,10 @@ public sealed class Pan123ClientOptions
     /// <returns>The base address and which credentials are set.</returns>
     public override string ToString() =>
         $"BaseAddress={BaseAddress}, AccessToken={(AccessToken is null ? "not set" : "set (hidden)")}, ClientId={ClientId ?? "not set"}, ClientSecret={(ClientSecret is null ? "not set" : "set (hidden)")}";
+
+    // Every generated client's limits, from the contract: an operation added to an existing tag needs no C# here (a new tag's client joins this list).
+    private static Dictionary<string, int> ContractRateLimits() =>
+        Pan123FilesClient.ContractRateLimits.Concat(Pan123AuthClient.ContractRateLimits)
+            .Where(limit => limit.Value > 0)
+            .ToDictionary(limit => limit.Key, limit => limit.Value, StringComparer.Ordinal);
 }

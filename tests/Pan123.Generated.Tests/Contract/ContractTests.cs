@@ -17,6 +17,31 @@ public sealed class ContractTests
     }
 
     [Fact]
+    public void The_default_rate_limits_are_the_contracts_x_rate_limit_for_a_free_account()
+    {
+        var (document, _) = ContractDocument.Read();
+        var expected = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (_, _, operation) in ContractDocument.Operations(document))
+        {
+            switch (operation.Extensions["x-rate-limit"])
+            {
+                case OpenApiString { Value: "none" }:
+                    break;
+                case OpenApiObject limit:
+                    var free = ((OpenApiInteger)limit["free"]).Value;
+                    expected[operation.OperationId] = ((OpenApiString)limit["per"]).Value == "minute" ? Math.Max(1, free / 60) : free;
+                    break;
+                default:
+                    Assert.Fail($"{operation.OperationId}: x-rate-limit is neither none nor an object");
+                    break;
+            }
+        }
+
+        Assert.Equal(expected.OrderBy(e => e.Key), new Pan123ClientOptions().RequestsPerSecond.OrderBy(e => e.Key));
+        Assert.Equal(5, expected["GetDownloadInfo"]);
+    }
+
+    [Fact]
     public void Every_operation_has_an_operation_id_a_description_and_examples()
     {
         var (document, _) = ContractDocument.Read();

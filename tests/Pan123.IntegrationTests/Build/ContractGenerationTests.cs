@@ -88,6 +88,20 @@ public sealed class ContractGenerationTests : IDisposable
         Assert.Contains("templates/Client.Class.liquid supports only single-value query parameters, required or optional (GetDownloadInfo.tags)", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_operation_without_its_rate_limit_stops_the_build_naming_it()
+    {
+        var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
+        var yaml = await File.ReadAllTextAsync(contract);
+        Assert.Contains("      x-rate-limit: none\n", yaml, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(contract, yaml.Replace("      x-rate-limit: none\n", string.Empty, StringComparison.Ordinal));
+
+        var (exitCode, output) = await RunDotnetAsync("build");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("GetFileDetail has no x-rate-limit", output, StringComparison.Ordinal);
+    }
+
     private async Task InsertDownloadInfoParameterAsync(string parameter)
     {
         var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
