@@ -51,6 +51,10 @@ sed -i '/x-rate-limit: none/d' "$work/copy/openapi/pan123.yaml"
 expect fail "an operation without x-rate-limit" lint
 
 copy 0.1.1
+edit "  schemas:\n" "  schemas:\n    FileInfo:\n      type: object\n      description: One file.\n      properties:\n        fileId:\n          type: integer\n          format: int64\n          description: The id.\n"
+expect fail "a schema named like a .NET type (FileInfo)" lint
+
+copy 0.1.1
 remove_file_detail
 expect fail "a removed operation at 0.1.1" breaking
 copy 0.2.0

@@ -14,7 +14,7 @@ internal static class CrashTestPause
             ? null
             : async cancellationToken =>
             {
-                await File.WriteAllTextAsync(marker, "paused", cancellationToken).ConfigureAwait(false);
+                await System.IO.File.WriteAllTextAsync(marker, "paused", cancellationToken).ConfigureAwait(false);
                 await Task.Delay(TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
             };
     }

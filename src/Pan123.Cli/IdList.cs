@@ -16,7 +16,7 @@ internal static class IdList
         {
             text = source == "-"
                 ? await Console.In.ReadToEndAsync(cancellationToken).ConfigureAwait(false)
-                : await File.ReadAllTextAsync(source, cancellationToken).ConfigureAwait(false);
+                : await System.IO.File.ReadAllTextAsync(source, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

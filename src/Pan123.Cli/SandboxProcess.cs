@@ -26,13 +26,13 @@ internal sealed class SandboxProcess : IAsyncDisposable
 
     public string ClientSecret => _settings["PAN123_CLIENT_SECRET"];
 
-    public static string ProgramPath => Path.Combine(AppContext.BaseDirectory, "sandbox", "pan123-sandbox.dll");
+    public static string ProgramPath => System.IO.Path.Combine(AppContext.BaseDirectory, "sandbox", "pan123-sandbox.dll");
 
     /// <summary>Starts the sandbox and waits until it listens.</summary>
     /// <exception cref="UsageException">The sandbox is not installed beside pan123, or cannot run here (no ASP.NET Core runtime).</exception>
     public static async Task<SandboxProcess> StartAsync(CancellationToken cancellationToken)
     {
-        if (!File.Exists(ProgramPath))
+        if (!System.IO.File.Exists(ProgramPath))
         {
             throw new UsageException($"this pan123 has no sandbox ({ProgramPath} is missing). It comes with the Pan123.Cli tool package, or run it from a clone: dotnet run --project src/Pan123.Cli -- ... --sandbox.");
         }
@@ -117,11 +117,11 @@ internal sealed class SandboxProcess : IAsyncDisposable
     private static string Muxer()
     {
         var runtime = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory();
-        var fromRuntime = string.IsNullOrEmpty(runtime) ? null : Path.GetFullPath(Path.Combine(runtime, "..", "..", ".."));
+        var fromRuntime = string.IsNullOrEmpty(runtime) ? null : System.IO.Path.GetFullPath(System.IO.Path.Combine(runtime, "..", "..", ".."));
         foreach (var root in new[] { fromRuntime, Environment.GetEnvironmentVariable("DOTNET_ROOT") })
         {
-            var host = string.IsNullOrEmpty(root) ? null : Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
-            if (host is not null && File.Exists(host))
+            var host = string.IsNullOrEmpty(root) ? null : System.IO.Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+            if (host is not null && System.IO.File.Exists(host))
             {
                 return host;
             }

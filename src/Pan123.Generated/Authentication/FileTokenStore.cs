@@ -30,7 +30,7 @@ public sealed class FileTokenStore : IPan123TokenStore
     public FileTokenStore(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        _path = Path.GetFullPath(path);
+        _path = System.IO.Path.GetFullPath(path);
     }
 
     /// <summary>How long an update waits for another process's lock before it gives up.</summary>
@@ -38,7 +38,7 @@ public sealed class FileTokenStore : IPan123TokenStore
 
     /// <summary>The default file: <c>pan123/tokens.json</c> under the user's configuration folder (<c>$XDG_CONFIG_HOME</c> or <c>~/.config</c>).</summary>
     public static string DefaultPath =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "pan123", "tokens.json");
+        System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData, Environment.SpecialFolderOption.DoNotVerify), "pan123", "tokens.json");
 
     /// <summary>The store's file.</summary>
     public string FilePath => _path;
@@ -113,14 +113,14 @@ public sealed class FileTokenStore : IPan123TokenStore
 
     private void CreateFolder()
     {
-        var folder = Path.GetDirectoryName(_path)!;
+        var folder = System.IO.Path.GetDirectoryName(_path)!;
         if (OperatingSystem.IsWindows())
         {
-            Directory.CreateDirectory(folder);
+            System.IO.Directory.CreateDirectory(folder);
         }
         else
         {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            System.IO.Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 
@@ -159,11 +159,11 @@ public sealed class FileTokenStore : IPan123TokenStore
                 }
             }
 
-            File.Move(temporary, _path, overwrite: true);
+            System.IO.File.Move(temporary, _path, overwrite: true);
         }
         finally
         {
-            File.Delete(temporary);
+            System.IO.File.Delete(temporary);
         }
     }
 
@@ -174,7 +174,7 @@ public sealed class FileTokenStore : IPan123TokenStore
         var aside = $"{_path}.untrusted-{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff}";
         try
         {
-            File.Move(_path, aside, overwrite: false);
+            System.IO.File.Move(_path, aside, overwrite: false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -191,17 +191,17 @@ public sealed class FileTokenStore : IPan123TokenStore
     {
         try
         {
-            if (!File.Exists(_path))
+            if (!System.IO.File.Exists(_path))
             {
                 return new(null, null);
             }
 
-            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(_path) & ~(OwnerOnly | UnixFileMode.UserExecute)) != 0)
+            if (!OperatingSystem.IsWindows() && (System.IO.File.GetUnixFileMode(_path) & ~(OwnerOnly | UnixFileMode.UserExecute)) != 0)
             {
                 return new(null, "is readable by others than its owner");
             }
 
-            var document = JObject.Parse(await File.ReadAllTextAsync(_path, cancellationToken).ConfigureAwait(false));
+            var document = JObject.Parse(await System.IO.File.ReadAllTextAsync(_path, cancellationToken).ConfigureAwait(false));
             return document.Value<string>("format") == Format && document["entries"] is JObject entries
                 ? new((JObject)entries.DeepClone(), null)
                 : new(null, $"is not a {Format} file");

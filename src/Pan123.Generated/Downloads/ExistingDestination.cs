@@ -25,8 +25,8 @@ internal static class ExistingDestinations
             return ExistingDestination.None;
         }
 
-        // File.Exists follows a link and is false for a folder or a dangling link: those differ from any file.
-        if (!File.Exists(path) || string.IsNullOrEmpty(md5Hex))
+        // System.IO.File.Exists follows a link and is false for a folder or a dangling link: those differ from any file.
+        if (!System.IO.File.Exists(path) || string.IsNullOrEmpty(md5Hex))
         {
             return ExistingDestination.Different;
         }

@@ -42,7 +42,7 @@ internal static partial class LinkSafeFile
             catch (LinkRefusedException) when (IsLink(path))
             {
                 // A link planted at the name is replaced by a new file: the link goes, its target is never touched.
-                File.Delete(path);
+                System.IO.File.Delete(path);
             }
 
             // The file vanished (renamed by its previous owner) or was a link: try again.
@@ -83,7 +83,7 @@ internal static partial class LinkSafeFile
     {
         if (!OperatingSystem.IsLinux())
         {
-            if (new FileInfo(path).LinkTarget is not null)
+            if (new System.IO.FileInfo(path).LinkTarget is not null)
             {
                 throw new LinkRefusedException(path);
             }
@@ -96,7 +96,7 @@ internal static partial class LinkSafeFile
             {
                 return null;
             }
-            catch (IOException) when (File.Exists(path))
+            catch (IOException) when (System.IO.File.Exists(path))
             {
                 throw new FileInUseException(path);
             }
@@ -138,10 +138,10 @@ internal static partial class LinkSafeFile
     }
 
     /// <summary>Whether anything is at <paramref name="path"/>, a dangling link included.</summary>
-    public static bool Exists(string path) => File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
+    public static bool Exists(string path) => System.IO.File.Exists(path) || System.IO.Directory.Exists(path) || new System.IO.FileInfo(path).LinkTarget is not null;
 
     /// <summary>Whether <paramref name="path"/> is itself a symbolic link.</summary>
-    public static bool IsLink(string path) => new FileInfo(path).LinkTarget is not null;
+    public static bool IsLink(string path) => new System.IO.FileInfo(path).LinkTarget is not null;
 
     /// <summary>Writes the folder's entries to disk, so a rename inside it survives a power loss. A no-op where folders cannot be opened.</summary>
     public static void FlushFolder(string folder)

@@ -40,7 +40,7 @@ public class Pan123BatchDownloader
 
         var plan = new List<Planned>();
         var skipped = new List<BatchFileResult>();
-        await PlanFolderAsync(folderId, Path.GetFullPath(directory), string.Empty, plan, skipped, cancellationToken).ConfigureAwait(false);
+        await PlanFolderAsync(folderId, System.IO.Path.GetFullPath(directory), string.Empty, plan, skipped, cancellationToken).ConfigureAwait(false);
         return await RunAsync(plan, skipped, progress, cancellationToken).ConfigureAwait(false);
     }
 
@@ -74,7 +74,7 @@ public class Pan123BatchDownloader
             }
         }).ConfigureAwait(false);
 
-        var folder = Path.GetFullPath(directory);
+        var folder = System.IO.Path.GetFullPath(directory);
         var known = details.Where(d => d.File is not null).Select(d => d.File!).DistinctBy(f => f.FileId).ToList();
         var names = LocalNames.For(known.Select(f => (f.FileId, f.Filename)));
         var plan = new List<Planned>();
@@ -86,7 +86,7 @@ public class Pan123BatchDownloader
             {
                 if (planned.Add(file.FileId))
                 {
-                    plan.Add(new Planned(file, file.Filename, Path.Combine(folder, names[file.FileId])));
+                    plan.Add(new Planned(file, file.Filename, System.IO.Path.Combine(folder, names[file.FileId])));
                 }
             }
             else
@@ -118,7 +118,7 @@ public class Pan123BatchDownloader
                 continue;
             }
 
-            var local = Path.Combine(directory, names[entry.FileId]);
+            var local = System.IO.Path.Combine(directory, names[entry.FileId]);
             if (entry.Type == Pan123FileType.Folder)
             {
                 await PlanFolderAsync(entry.FileId, local, remote + "/", plan, skipped, cancellationToken).ConfigureAwait(false);
@@ -157,7 +157,7 @@ public class Pan123BatchDownloader
 
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(item.LocalPath)!);
+            System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(item.LocalPath)!);
             var result = await _downloader.DownloadFileAsync(file, item.LocalPath, meter.For(file.FileId), quotaGone.Token, cancellationToken).ConfigureAwait(false);
             return Result(result.AlreadyDownloaded ? BatchFileOutcome.AlreadyPresent : BatchFileOutcome.Downloaded);
         }

@@ -263,14 +263,14 @@ public class Pan123Downloader
     private static string CheckDestination(string destinationPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(destinationPath);
-        var destination = Path.GetFullPath(destinationPath);
-        if (Directory.Exists(destination) || Path.EndsInDirectorySeparator(destinationPath))
+        var destination = System.IO.Path.GetFullPath(destinationPath);
+        if (System.IO.Directory.Exists(destination) || System.IO.Path.EndsInDirectorySeparator(destinationPath))
         {
             throw new ArgumentException($"The destination '{destinationPath}' is a directory; give the path of a file.", nameof(destinationPath));
         }
 
-        var folder = Path.GetDirectoryName(destination);
-        if (folder is not null && !Directory.Exists(folder))
+        var folder = System.IO.Path.GetDirectoryName(destination);
+        if (folder is not null && !System.IO.Directory.Exists(folder))
         {
             throw new ArgumentException($"The destination folder '{folder}' does not exist.", nameof(destinationPath));
         }

@@ -323,7 +323,7 @@ internal sealed class PartFile : IByteTarget, IAsyncDisposable
 
         // The note goes first: a crash before the rename leaves a complete part file without a note,
         // which the next run verifies by its MD5 and renames.
-        File.Delete(_notePath);
+        System.IO.File.Delete(_notePath);
         if (OperatingSystem.IsWindows())
         {
             // Windows cannot rename a file this process holds without sharing.
@@ -331,8 +331,8 @@ internal sealed class PartFile : IByteTarget, IAsyncDisposable
         }
 
         // Renamed while still locked on Unix: nobody can take the part file between the rename and the close.
-        File.Move(PartPath, Destination, overwrite);
-        LinkSafeFile.FlushFolder(Path.GetDirectoryName(Destination)!);
+        System.IO.File.Move(PartPath, Destination, overwrite);
+        LinkSafeFile.FlushFolder(System.IO.Path.GetDirectoryName(Destination)!);
         Trace?.Invoke("commit");
         await CloseAsync(checkpoint: false).ConfigureAwait(false);
     }
@@ -341,8 +341,8 @@ internal sealed class PartFile : IByteTarget, IAsyncDisposable
     public async Task DiscardAsync()
     {
         await StopBackgroundAsync().ConfigureAwait(false);
-        File.Delete(PartPath);
-        File.Delete(_notePath);
+        System.IO.File.Delete(PartPath);
+        System.IO.File.Delete(_notePath);
         await CloseAsync(checkpoint: false).ConfigureAwait(false);
     }
 
@@ -486,7 +486,7 @@ internal sealed class PartFile : IByteTarget, IAsyncDisposable
 
         var temporary = _notePath + ".tmp";
         var json = PartNote.For(_fileId, _md5, validator, claimed, _inOrder).ToJson();
-        File.Delete(temporary);
+        System.IO.File.Delete(temporary);
         var stream = LinkSafeFile.TryCreateNew(temporary) ?? throw new IOException($"'{temporary}' was created by someone else while this download held its part file.");
         await using (stream.ConfigureAwait(false))
         {
@@ -495,8 +495,8 @@ internal sealed class PartFile : IByteTarget, IAsyncDisposable
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temporary, _notePath, overwrite: true);
-        LinkSafeFile.FlushFolder(Path.GetDirectoryName(_notePath)!);
+        System.IO.File.Move(temporary, _notePath, overwrite: true);
+        LinkSafeFile.FlushFolder(System.IO.Path.GetDirectoryName(_notePath)!);
         Trace?.Invoke($"note {claimed}");
     }
 
@@ -533,7 +533,7 @@ internal sealed class PartFile : IByteTarget, IAsyncDisposable
         try
         {
             // A link at the note's name is not read: whoever planted it does not get to say what the part holds.
-            return File.Exists(_notePath) && !LinkSafeFile.IsLink(_notePath) ? PartNote.Parse(File.ReadAllText(_notePath)) : null;
+            return System.IO.File.Exists(_notePath) && !LinkSafeFile.IsLink(_notePath) ? PartNote.Parse(System.IO.File.ReadAllText(_notePath)) : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

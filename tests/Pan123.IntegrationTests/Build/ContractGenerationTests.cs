@@ -89,6 +89,24 @@ public sealed class ContractGenerationTests : IDisposable
     }
 
     [Fact]
+    public async Task Schemas_named_like_the_io_types_the_library_uses_do_not_break_its_hand_written_code()
+    {
+        // A schema's type lives in namespace Pan123, where it hides System.IO's type of the same name
+        // from unqualified hand-written code (a schema named FileInfo once broke the build).
+        string[] names = ["FileInfo", "File", "Path", "Directory", "DirectoryInfo"];
+        var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
+        var yaml = await File.ReadAllTextAsync(contract);
+        const string Anchor = "      required: [downloadUrl]\n      properties:\n";
+        var properties = string.Concat(names.Select(name => $"        with{name}:\n          description: A test property.\n          allOf:\n            - $ref: \"#/components/schemas/{name}\"\n"));
+        var schemas = string.Concat(names.Select(name => $"    {name}:\n      type: object\n      description: A test schema.\n      properties:\n        id:\n          type: integer\n          format: int64\n          description: An id.\n"));
+        await File.WriteAllTextAsync(contract, yaml.Replace(Anchor, Anchor + properties, StringComparison.Ordinal).Replace("  schemas:\n", "  schemas:\n" + schemas, StringComparison.Ordinal));
+
+        await DotnetAsync("build");
+
+        Assert.All(names, name => Assert.Equal(["Id", "AdditionalProperties"], PropertiesOf(name).Order(StringComparer.Ordinal).Reverse()));
+    }
+
+    [Fact]
     public async Task An_operation_without_its_rate_limit_stops_the_build_naming_it()
     {
         var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
