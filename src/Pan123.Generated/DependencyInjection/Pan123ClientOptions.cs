@@ -67,9 +67,9 @@ public sealed class Pan123ClientOptions
     public override string ToString() =>
         $"BaseAddress={BaseAddress}, AccessToken={(AccessToken is null ? "not set" : "set (hidden)")}, ClientId={ClientId ?? "not set"}, ClientSecret={(ClientSecret is null ? "not set" : "set (hidden)")}";
 
-    // Every generated client's limits, from the contract: an operation added to an existing tag needs no C# here (a new tag's client joins this list).
+    // Every generated client's limits, from the contract: a new operation or tag needs no C# here.
     private static Dictionary<string, int> ContractRateLimits() =>
-        Pan123FilesClient.ContractRateLimits.Concat(Pan123AuthClient.ContractRateLimits)
+        Pan123GeneratedClients.All.SelectMany(client => client.RateLimits)
             .Where(limit => limit.Value > 0)
             .ToDictionary(limit => limit.Key, limit => limit.Value, StringComparer.Ordinal);
 }

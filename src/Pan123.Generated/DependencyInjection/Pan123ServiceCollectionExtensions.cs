@@ -94,14 +94,24 @@ public static class Pan123ServiceCollectionExtensions
         services.AddKeyedSingleton(name, (sp, _) => new TokenLimitGuard(sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton(name, (sp, _) => CreateTokenProvider(sp, name));
 
-        // The token request's own client: no token, no 401 refresh, and retried only when no token can have been minted.
-        AddPlatformHttpClient(services, authName, name, mintsTokens: true);
-        services.AddKeyedTransient<IPan123AuthClient>(name, (sp, _) =>
-            new Pan123AuthClient(new Pan123ClientConfiguration(), sp.GetRequiredService<IHttpClientFactory>().CreateClient(authName)));
-
-        var files = AddPlatformHttpClient(services, filesName, name, mintsTokens: false);
-        services.AddKeyedTransient<IPan123FilesClient>(name, (sp, _) =>
-            new Pan123FilesClient(new Pan123ClientConfiguration(sp.GetRequiredKeyedService<IPan123TokenProvider>(name)), sp.GetRequiredService<IHttpClientFactory>().CreateClient(filesName)));
+        // One client per tag of the contract, as the generator lists them. A client whose operations carry
+        // no token (security: [], the token requests) gets no 401 refresh and is retried only when no token
+        // can have been minted; the others get the token provider. The Files client's HttpClient is the
+        // registration's own name (the builder returned); every other tag's is that name and ".<tag>".
+        IHttpClientBuilder? files = null;
+        foreach (var client in Pan123GeneratedClients.All)
+        {
+            var httpName = client.Tag == "Files" ? filesName : filesName + "." + client.Tag;
+            var builder = AddPlatformHttpClient(services, httpName, name, mintsTokens: !client.SendsAccessToken);
+            files = client.Tag == "Files" ? builder : files;
+            services.AddKeyedTransient(client.Interface, name, (sp, _) => client.Create(
+                client.SendsAccessToken ? new Pan123ClientConfiguration(sp.GetRequiredKeyedService<IPan123TokenProvider>(name)) : new Pan123ClientConfiguration(),
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(httpName)));
+            if (isDefault)
+            {
+                services.AddTransient(client.Interface, sp => sp.GetRequiredKeyedService(client.Interface, name));
+            }
+        }
 
         AddCdnHttpClient(services);
         // One connection budget for the account: every downloader of the registration draws on it.
@@ -120,13 +130,11 @@ public static class Pan123ServiceCollectionExtensions
         if (isDefault)
         {
             services.AddTransient(sp => sp.GetRequiredKeyedService<Pan123BatchDownloader>(name));
-            services.AddTransient(sp => sp.GetRequiredKeyedService<IPan123FilesClient>(name));
-            services.AddTransient(sp => sp.GetRequiredKeyedService<IPan123AuthClient>(name));
             services.AddTransient(sp => sp.GetRequiredKeyedService<Pan123Downloader>(name));
             services.AddSingleton(sp => sp.GetRequiredKeyedService<IPan123TokenProvider>(name));
         }
 
-        return files;
+        return files ?? throw new InvalidOperationException("The contract has no Files tag, whose client the registration's name belongs to.");
     }
 
     // One CDN client for all registrations: it holds no account state, and registering it again for each

@@ -23,6 +23,24 @@ public sealed class AddPan123ClientTests
         services.GetRequiredService<IStartupValidator>().Validate();
 
     [Fact]
+    public void Every_client_the_contract_has_is_registered_default_and_keyed_with_the_token_its_security_says()
+    {
+        var services = new ServiceCollection();
+        services.AddPan123Client(o => o.AccessToken = "t");
+        services.AddPan123Client("other", o => o.AccessToken = "u");
+        using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        Assert.Equal(["Auth", "Files"], Pan123GeneratedClients.All.Select(c => c.Tag).Order(StringComparer.Ordinal));
+        Assert.All(Pan123GeneratedClients.All, client =>
+        {
+            Assert.IsAssignableFrom(client.Interface, provider.GetRequiredService(client.Interface));
+            Assert.IsAssignableFrom(client.Interface, provider.GetRequiredKeyedService(client.Interface, "other"));
+        });
+        Assert.False(Pan123GeneratedClients.All.Single(c => c.Tag == "Auth").SendsAccessToken);
+        Assert.True(Pan123GeneratedClients.All.Single(c => c.Tag == "Files").SendsAccessToken);
+    }
+
+    [Fact]
     public async Task Resolved_clients_use_the_configured_base_address_and_token()
     {
         using var handler = new MockHttpMessageHandler();

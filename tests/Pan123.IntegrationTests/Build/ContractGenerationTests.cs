@@ -107,6 +107,41 @@ public sealed class ContractGenerationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_tag_gets_a_documented_client_that_AddPan123Client_registers_with_no_csharp()
+    {
+        var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
+        var yaml = await File.ReadAllTextAsync(contract);
+        const string Operation = """
+              /api/v1/user/info:
+                get:
+                  tags: [User]
+                  operationId: GetUserInfo
+                  x-error-codes: [1, 401]
+                  x-rate-limit: {per: second, free: 10}
+                  summary: The account's details.
+                  description: The account's uid, VIP level and space.
+                  parameters:
+                    - $ref: "#/components/parameters/Platform"
+                  responses:
+                    "200":
+                      description: The envelope.
+                      content:
+                        application/json:
+                          schema:
+                            $ref: "#/components/schemas/DownloadInfoResponse"
+
+            """;
+        await File.WriteAllTextAsync(contract, yaml.Replace("paths:\n", "paths:\n" + Operation, StringComparison.Ordinal));
+
+        await DotnetAsync("build");
+
+        var generated = await File.ReadAllTextAsync(GeneratedFile);
+        Assert.Contains("new(\"User\", typeof(IPan123UserClient), true, Pan123UserClient.ContractRateLimits,", generated, StringComparison.Ordinal);
+        Assert.Contains("/// The platform's User calls (operations tagged <c>User</c> in the contract).", generated, StringComparison.Ordinal);
+        Assert.Contains("new(\"GetUserInfo\", 10)", generated, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_operation_without_its_rate_limit_stops_the_build_naming_it()
     {
         var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
