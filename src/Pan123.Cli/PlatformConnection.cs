@@ -23,6 +23,8 @@ internal sealed class PlatformConnection : IAsyncDisposable
 
     public IPan123AuthClient Auth => _services.GetRequiredService<IPan123AuthClient>();
 
+    public IPan123UserClient User => _services.GetRequiredService<IPan123UserClient>();
+
     public Pan123ClientOptions Options => _services.GetRequiredService<IOptions<Pan123ClientOptions>>().Value;
 
     /// <summary>Where this registration keeps tokens and OAuth pairs: Redis with PAN123_REDIS, else the token file.</summary>

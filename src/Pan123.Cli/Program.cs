@@ -10,6 +10,7 @@ var root = new RootCommand("pan123: download files from the 123pan (123云盘) o
     DownloadCommand.Create(common),
     LoginCommand.Create(common),
     LoginCommand.CreateLogout(common),
+    WhoamiCommand.Create(common),
     SandboxCommand.Create(),
 };
 foreach (var option in common.All)

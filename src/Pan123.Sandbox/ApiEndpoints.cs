@@ -132,6 +132,36 @@ internal static class ApiEndpoints
             }
         });
 
+        // The demo account, as user/info documents it (vipInfo as an array, spaceTempExpr as a string).
+        app.MapGet("/api/v1/user/info", async context =>
+        {
+            if (await AuthorizedAsync(context, platform).ConfigureAwait(false))
+            {
+                await WriteAsync(context, 0, "ok", new JsonObject
+                {
+                    ["uid"] = SandboxPlatform.DemoUid,
+                    ["nickname"] = "sandbox",
+                    ["headImage"] = string.Empty,
+                    ["passport"] = "1381234****",
+                    ["mail"] = string.Empty,
+                    ["spaceUsed"] = platform.Files.Values.Where(f => f.Type == 0).Sum(f => f.Size),
+                    ["spacePermanent"] = 2L << 40,
+                    ["spaceTemp"] = 0,
+                    ["spaceTempExpr"] = "0",
+                    ["vip"] = true,
+                    ["directTraffic"] = 1L << 30,
+                    ["isHideUID"] = false,
+                    ["vipInfo"] = new JsonArray(new JsonObject
+                    {
+                        ["vipLevel"] = 1,
+                        ["vipLabel"] = "VIP",
+                        ["startTime"] = "2026-01-01 00:00:00",
+                        ["endTime"] = "2027-01-01 00:00:00",
+                    }),
+                }).ConfigureAwait(false);
+            }
+        });
+
         // Paged by id: a page holds the entries after lastFileId, at most limit of them; the answer's
         // lastFileId is the cursor of the next page, or -1 after the last one.
         app.MapGet("/api/v2/file/list", async context =>

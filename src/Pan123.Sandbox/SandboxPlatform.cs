@@ -15,6 +15,9 @@ namespace Pan123.Sandbox;
 /// </summary>
 public sealed class SandboxPlatform : IAsyncDisposable
 {
+    /// <summary>The demo account's uid, as <c>GET /api/v1/user/info</c> gives it.</summary>
+    public const long DemoUid = 1814435971;
+
     /// <summary>The demo client id that <c>POST /api/v1/access_token</c> accepts.</summary>
     public const string DemoClientId = "sandbox-client-id";
 

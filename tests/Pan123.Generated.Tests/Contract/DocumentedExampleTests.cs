@@ -23,6 +23,28 @@ public sealed class DocumentedExampleTests
     }
 
     [Fact]
+    public async Task The_user_info_example_deserializes_with_its_vip_times_in_platform_time()
+    {
+        using var platform = new MockPlatform();
+        platform.RespondWith(Example("/api/v1/user/info", OperationType.Get, "ok"));
+
+        var user = (await new Pan123UserClient(new Pan123ClientConfiguration(new StaticTokenProvider(MockPlatform.Token)), platform.Http).GetUserInfoAsync()).Data;
+
+        Assert.Equal((1814435971L, "demo", 5368709120L, 2199023255552L, "0", true, 1073741824L), (user.Uid, user.Nickname, user.SpaceUsed, user.SpacePermanent, user.SpaceTempExpr, user.Vip, user.DirectTraffic));
+        var vip = Assert.Single(user.VipInfo!);
+        Assert.Equal((1, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.FromHours(8))), (vip.VipLevel, vip.EndTime));
+    }
+
+    [Fact]
+    public void Fields_that_drift_are_read_in_every_shape_they_arrive_in()
+    {
+        var user = Newtonsoft.Json.JsonConvert.DeserializeObject<UserInfo>("""{"uid":1,"nickname":"n","spaceUsed":0,"spacePermanent":0,"spaceTempExpr":1767196800,"vipInfo":{"vipLevel":2,"vipLabel":"SVIP"}}""")!;
+
+        Assert.Equal("1767196800", user.SpaceTempExpr);
+        Assert.Equal(("SVIP", 2), (Assert.Single(user.VipInfo!).VipLabel, user.VipInfo!.Single().VipLevel));
+    }
+
+    [Fact]
     public async Task The_access_token_example_deserializes_with_its_offset()
     {
         using var platform = new MockPlatform();

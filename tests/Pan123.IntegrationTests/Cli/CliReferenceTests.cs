@@ -11,7 +11,7 @@ public sealed class CliReferenceTests
 {
     private static readonly string Page = File.ReadAllText(Path.Combine(Repository.Root, "docs", "cli.md"));
 
-    private static readonly string[] Quoted = ["", "ls", "download-info", "download", "login", "logout", "sandbox"];
+    private static readonly string[] Quoted = ["", "ls", "download-info", "download", "login", "logout", "whoami", "sandbox"];
 
     public static TheoryData<string> Commands() => [.. Quoted];
 

@@ -10,13 +10,7 @@ namespace Pan123.IntegrationTests.Cli;
 [Trait(CliProcess.Trait, CliProcess.TraitValue)]
 public sealed class ExitMessageTests : SandboxTest
 {
-    private Dictionary<string, string?> Environment => new()
-    {
-        ["PAN123_BASE_URL"] = Sandbox.ApiBaseAddress.ToString(),
-        ["PAN123_ACCESS_TOKEN"] = SandboxPlatform.DemoAccessToken,
-    };
-
-    private Task<CliProcess.Result> RunAsync(params string[] args) => CliProcess.RunAsync(Folder, Environment, args);
+    private Task<CliProcess.Result> RunAsync(params string[] args) => CliProcess.RunAsync(Folder, CliEnvironment, args);
 
     private static void AssertSays(CliProcess.Result run, int exitCode, params string[] phrases)
     {

@@ -34,6 +34,13 @@ public abstract class SandboxTest : IAsyncLifetime
 
     public string PathOf(string name) => Path.Combine(Folder, name);
 
+    /// <summary>The environment of a pan123 process that talks to this sandbox with its demo access token.</summary>
+    public Dictionary<string, string?> CliEnvironment => new()
+    {
+        ["PAN123_BASE_URL"] = Sandbox.ApiBaseAddress.ToString(),
+        ["PAN123_ACCESS_TOKEN"] = SandboxPlatform.DemoAccessToken,
+    };
+
     public ServiceProvider Services(Action<Pan123DownloadOptions>? download = null, Action<Pan123ClientOptions>? client = null)
     {
         var services = new ServiceCollection();
