@@ -116,20 +116,29 @@ internal static class ApiEndpoints
         {
             if (await FindFileAsync(context, platform, "fileID").ConfigureAwait(false) is { } file)
             {
-                var createAt = new DateTime(2025, 2, 28, 9, 25, 54, DateTimeKind.Unspecified);
-                await WriteAsync(context, 0, "ok", new JsonObject
-                {
-                    ["fileID"] = file.FileId,
-                    ["filename"] = file.Filename,
-                    ["type"] = file.Type,
-                    ["size"] = file.Size,
-                    ["etag"] = file.Type == 0 ? file.Md5 : string.Empty,
-                    ["status"] = file.Status,
-                    ["parentFileID"] = file.ParentFileId,
-                    ["createAt"] = createAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-                    ["trashed"] = file.Trashed ? 1 : 0,
-                }).ConfigureAwait(false);
+                await WriteAsync(context, 0, "ok", FileDetail(file)).ConfigureAwait(false);
             }
+        });
+
+        // Several files' details: the ids it knows, in the order asked, the others left out.
+        app.MapPost("/api/v1/file/infos", async context =>
+        {
+            if (!await AuthorizedAsync(context, platform).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+            var list = new JsonArray();
+            foreach (var id in body?["fileIds"]?.AsArray() ?? [])
+            {
+                if (id?.GetValue<long>() is { } fileId && platform.Files.TryGetValue(fileId, out var file))
+                {
+                    list.Add(FileDetail(file));
+                }
+            }
+
+            await WriteAsync(context, 0, "ok", new JsonObject { ["fileList"] = list }).ConfigureAwait(false);
         });
 
         // The demo account, as user/info documents it (vipInfo as an array, spaceTempExpr as a string).
@@ -219,6 +228,20 @@ internal static class ApiEndpoints
             }
         });
     }
+
+    // A file as file/detail and file/infos describe it.
+    private static JsonObject FileDetail(SandboxFile file) => new()
+    {
+        ["fileID"] = file.FileId,
+        ["filename"] = file.Filename,
+        ["type"] = file.Type,
+        ["size"] = file.Size,
+        ["etag"] = file.Type == 0 ? file.Md5 : string.Empty,
+        ["status"] = file.Status,
+        ["parentFileID"] = file.ParentFileId,
+        ["createAt"] = new DateTime(2025, 2, 28, 9, 25, 54, DateTimeKind.Unspecified).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        ["trashed"] = file.Trashed ? 1 : 0,
+    };
 
     // Answers 401 for a missing or bad token, as the platform does.
     private static async Task<bool> AuthorizedAsync(HttpContext context, SandboxPlatform platform)

@@ -60,19 +60,7 @@ public class Pan123BatchDownloader
             throw new ArgumentOutOfRangeException(nameof(fileIds), ids.First(id => id <= 0), "Every file id must be positive.");
         }
 
-        // file/detail per id (an id list has no listing), a few at a time.
-        var details = new (RemoteFile? File, Exception? Error)[ids.Count];
-        await Parallel.ForAsync(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = _downloader.Options.MaxParallelFiles, CancellationToken = cancellationToken }, async (i, ct) =>
-        {
-            try
-            {
-                details[i] = (await _downloader.GetFileAsync(ids[i], ct).ConfigureAwait(false), null);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-            {
-                details[i] = (null, e);
-            }
-        }).ConfigureAwait(false);
+        var details = await DescribeAsync(ids, cancellationToken).ConfigureAwait(false);
 
         var folder = System.IO.Path.GetFullPath(directory);
         var known = details.Where(d => d.File is not null).Select(d => d.File!).DistinctBy(f => f.FileId).ToList();
@@ -96,6 +84,50 @@ public class Pan123BatchDownloader
         }
 
         return await RunAsync(plan, failed, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The most ids one file/infos call names (the platform documents no limit).</summary>
+    internal const int IdsPerCall = 100;
+
+    // An id list has no listing: file/infos describes the ids a hundred at a time (500 ids, 5 calls). An id it
+    // leaves out is asked about alone with file/detail, whose answer says why (5066: no such file).
+    private async Task<(RemoteFile? File, Exception? Error)[]> DescribeAsync(List<long> ids, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<long, (RemoteFile? File, Exception? Error)>();
+        foreach (var chunk in ids.Distinct().Chunk(IdsPerCall))
+        {
+            try
+            {
+                var answer = await _files.GetFileInfosAsync(new FileInfosRequest { FileIds = chunk }, cancellationToken).ConfigureAwait(false);
+                foreach (var file in answer.Data.FileList)
+                {
+                    found[file.FileId] = file.Type == Pan123FileType.File
+                        ? (new RemoteFile(file.FileId, file.Filename, file.Size, file.ETag), null)
+                        : (null, new Pan123DownloadException(file.FileId, DownloadFailure.NotAFile, $"'{file.Filename}' is a folder, not a file."));
+                }
+            }
+            catch (Pan123Exception e)
+            {
+                foreach (var id in chunk)
+                {
+                    found[id] = (null, e);
+                }
+            }
+        }
+
+        foreach (var id in ids.Distinct().Where(id => !found.ContainsKey(id)))
+        {
+            try
+            {
+                found[id] = (await _downloader.GetFileAsync(id, cancellationToken).ConfigureAwait(false), null);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                found[id] = (null, e);
+            }
+        }
+
+        return [.. ids.Select(id => found[id])];
     }
 
     // Lists the folder (and, depth first, its subfolders), names every entry, and plans the files.

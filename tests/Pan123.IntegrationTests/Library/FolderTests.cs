@@ -182,6 +182,22 @@ public sealed class FolderTests : SandboxTest
         Assert.Equal(5066, Assert.IsType<Pan123ApiException>(failed.Error).ErrorCode);
         Assert.Equal(Sandbox.Files[1001].Md5, Md5Of(PathOf("ids/hello.txt")));
         Assert.Equal(Sandbox.Files[2004].Md5, Md5Of(PathOf("ids/a.jpg")));
+        Assert.Equal((1, 1), (Calls("/api/v1/file/infos"), Calls("/api/v1/file/detail"))); // the bad id alone is asked about again
+    }
+
+    [Fact]
+    public async Task An_id_list_is_described_a_hundred_ids_a_call_not_one_call_an_id()
+    {
+        var ids = Enumerable.Range(1, 250).Select(i => 40_000L + i).ToList();
+        foreach (var id in ids)
+        {
+            Sandbox.AddFile(id, $"n{id}.bin", 10);
+        }
+
+        var result = await Batch().DownloadFilesAsync(ids, PathOf("many"));
+
+        Assert.Equal(250, result.Count(BatchFileOutcome.Downloaded));
+        Assert.Equal((3, 0), (Calls("/api/v1/file/infos"), Calls("/api/v1/file/detail")));
     }
 
     [Fact]
