@@ -38,13 +38,10 @@ internal static class WhoamiCommand
         {
             ["vipLevel"] = v.VipLevel,
             ["vipLabel"] = v.VipLabel,
-            ["startTime"] = PlatformTime(v.StartTime),
-            ["endTime"] = PlatformTime(v.EndTime),
+            ["startTime"] = PlatformTimeConverter.ToPlatformText(v.StartTime),
+            ["endTime"] = PlatformTimeConverter.ToPlatformText(v.EndTime),
         })),
     }.ToString(Newtonsoft.Json.Formatting.None);
-
-    private static string? PlatformTime(DateTimeOffset? time) =>
-        time?.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string Describe(UserInfo user)
     {

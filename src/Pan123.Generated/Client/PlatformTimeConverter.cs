@@ -25,15 +25,8 @@ internal sealed class PlatformTimeConverter : JsonConverter<DateTimeOffset?>
             _ => null,
         };
 
-    public override void WriteJson(JsonWriter writer, DateTimeOffset? value, JsonSerializer serializer)
-    {
-        if (value is { } time)
-        {
-            writer.WriteValue(time.ToOffset(PlatformOffset).ToString(Format, CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            writer.WriteNull();
-        }
-    }
+    public override void WriteJson(JsonWriter writer, DateTimeOffset? value, JsonSerializer serializer) => writer.WriteValue(ToPlatformText(value));
+
+    /// <summary>A time as the platform writes it (<c>yyyy-MM-dd HH:mm:ss</c>, platform time), or <see langword="null"/>.</summary>
+    public static string? ToPlatformText(DateTimeOffset? time) => time?.ToOffset(PlatformOffset).ToString(Format, CultureInfo.InvariantCulture);
 }

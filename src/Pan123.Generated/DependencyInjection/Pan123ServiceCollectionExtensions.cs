@@ -80,7 +80,6 @@ public static class Pan123ServiceCollectionExtensions
 
         var isDefault = name.Length == 0;
         var filesName = isDefault ? HttpClientName : HttpClientName + "." + name;
-        var authName = filesName + ".Auth";
 
         services.AddOptions<Pan123ClientOptions>(name).Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Pan123ClientOptions>, Pan123ClientOptionsValidator>());
