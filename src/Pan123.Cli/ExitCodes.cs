@@ -26,7 +26,8 @@ internal static class ExitCodes
           1    the platform answered with an error code (stderr shows the code, message and x-traceID)
           2    bad usage or input, or a refusal that protects your files, always before a byte of the destination is written
                (a fileId that is not a positive integer, missing credentials, an output path that is a directory, an id that
-               names a folder; the destination exists with other content (use --force) or another download is writing it)
+               names a folder; the destination exists with other content (use --force) or another download is writing it;
+               --direct for a direct-link space whose links must be signed)
           3    transport or integrity failure after retries (network error, HTTP 5xx, a body that is not the expected JSON, size/MD5 mismatch,
                Redis never reached, or lost for longer than PAN123_REDIS_TOLERANCE, with PAN123_REDIS set)
           130  cancelled with Ctrl+C (a download's .part file is kept for resuming)

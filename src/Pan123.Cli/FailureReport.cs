@@ -27,6 +27,8 @@ internal static class FailureReport
                 (ExitCodes.Usage, e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal)),
             Pan123DownloadException { Failure: DownloadFailure.NotAFile or DownloadFailure.DestinationInUse } =>
                 (ExitCodes.Usage, failure.Message),
+            Pan123DownloadException { Failure: DownloadFailure.DirectLinkRefused } =>
+                (ExitCodes.Usage, failure.Message + " Without --direct, pan123 uses download_info, which spends the download quota."),
             Pan123DownloadException { Failure: DownloadFailure.DestinationExists } =>
                 (ExitCodes.Usage, failure.Message + " Run again with --force to replace it."),
             Pan123DownloadException { Failure: DownloadFailure.IntegrityMismatch } =>

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Pan123.Sandbox;
 
-/// <summary>The platform API: its endpoints (access_token, download_info, file/detail, file/list v2), the envelope, header checks and the API faults.</summary>
+/// <summary>The platform API: its endpoints (access_token, download_info, file/detail, file/infos, file/list v2, user/info, direct-link/url), the envelope, header checks and the API faults.</summary>
 internal static class ApiEndpoints
 {
     private static readonly JsonSerializerOptions Json = new()
@@ -112,6 +112,23 @@ internal static class ApiEndpoints
             }
         });
 
+        // A file's permanent direct link, when a direct-link space holds it; the platform documents no
+        // code for a file outside one, so the sandbox answers code 1 with a message that says so.
+        app.MapGet("/api/v1/direct-link/url", async context =>
+        {
+            if (await FindFileAsync(context, platform, "fileID").ConfigureAwait(false) is { } file)
+            {
+                if (file.Type == 0 && platform.DirectLinks.LinkOf(file) is { } link)
+                {
+                    await WriteAsync(context, 0, "ok", new JsonObject { ["url"] = link.AbsoluteUri }).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteErrorAsync(context, 1, "文件不在直链空间内 (the file is not in a direct-link space)").ConfigureAwait(false);
+                }
+            }
+        });
+
         app.MapGet("/api/v1/file/detail", async context =>
         {
             if (await FindFileAsync(context, platform, "fileID").ConfigureAwait(false) is { } file)
@@ -158,7 +175,7 @@ internal static class ApiEndpoints
                     ["spaceTemp"] = 0,
                     ["spaceTempExpr"] = "0",
                     ["vip"] = true,
-                    ["directTraffic"] = 1L << 30,
+                    ["directTraffic"] = platform.DirectLinks.TrafficLeft,
                     ["isHideUID"] = false,
                     ["vipInfo"] = new JsonArray(new JsonObject
                     {

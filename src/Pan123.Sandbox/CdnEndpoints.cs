@@ -7,7 +7,7 @@ using Microsoft.Net.Http.Headers;
 namespace Pan123.Sandbox;
 
 /// <summary>
-/// The CDN: serves a file's bytes for a signed link, with a strong ETag, single-range requests
+/// The CDN: serves a file's bytes for a signed link (download_info's) or a direct link, with a strong ETag, single-range requests
 /// (206), If-Range, optional 302 hops, the CDN faults and <see cref="CdnLimits"/>. It needs and checks
 /// no credentials.
 /// </summary>
@@ -26,10 +26,23 @@ internal static class CdnEndpoints
             return Task.CompletedTask;
         });
 
-        app.MapGet("/123-61/{prefix}/{fileId:long}/{name}", (HttpContext context, long fileId) => ServeAsync(context, platform, fileId));
+        app.MapGet("/123-61/{prefix}/{fileId:long}/{name}", (HttpContext context, long fileId) =>
+        {
+            var valid = platform.Links.IsValid(fileId, context.Request.Query["t"], context.Request.Query["sign"]);
+            return ServeAsync(context, platform, valid && platform.Files.TryGetValue(fileId, out var file) ? file : null, "link expired or invalid", direct: false);
+        });
+
+        // Direct links: permanent and unsigned, unless the space has URL authentication on (then an auth_key is required).
+        app.MapGet($"/{SandboxPlatform.DemoUid}/{{**path}}", (HttpContext context) =>
+        {
+            var found = platform.DirectLinks.Resolve(context.Request.Path.Value ?? string.Empty);
+            return found is { Signed: true } && string.IsNullOrEmpty(context.Request.Query["auth_key"])
+                ? ServeAsync(context, platform, null, "URL authentication is on for this direct-link space (auth_key missing)", direct: true)
+                : ServeAsync(context, platform, found?.File, "no such direct link", direct: true);
+        });
     }
 
-    private static async Task ServeAsync(HttpContext context, SandboxPlatform platform, long fileId)
+    private static async Task ServeAsync(HttpContext context, SandboxPlatform platform, SandboxFile? file, string refusal, bool direct)
     {
         var response = context.Response;
         if (platform.Faults.TakeCdnHttpFailure() is { } failure)
@@ -39,13 +52,14 @@ internal static class CdnEndpoints
             return;
         }
 
-        if (!platform.Links.IsValid(fileId, context.Request.Query["t"], context.Request.Query["sign"])
-            || !platform.Files.TryGetValue(fileId, out var file))
+        if (file is null)
         {
             response.StatusCode = StatusCodes.Status403Forbidden;
-            await response.WriteAsync("<html><body>403 Forbidden: link expired or invalid</body></html>").ConfigureAwait(false);
+            await response.WriteAsync($"<html><body>403 Forbidden: {refusal}</body></html>").ConfigureAwait(false);
             return;
         }
+
+        var fileId = file.FileId;
 
         var (start, end) = (0L, file.Size - 1);
         var partial = false;
@@ -78,7 +92,7 @@ internal static class CdnEndpoints
 
         try
         {
-            await ServeBodyAsync(context, platform, file, start, end, partial).ConfigureAwait(false);
+            await ServeBodyAsync(context, platform, file, start, end, partial, direct).ConfigureAwait(false);
         }
         finally
         {
@@ -86,7 +100,7 @@ internal static class CdnEndpoints
         }
     }
 
-    private static async Task ServeBodyAsync(HttpContext context, SandboxPlatform platform, SandboxFile file, long start, long end, bool partial)
+    private static async Task ServeBodyAsync(HttpContext context, SandboxPlatform platform, SandboxFile file, long start, long end, bool partial, bool direct)
     {
         var response = context.Response;
         response.StatusCode = partial ? StatusCodes.Status206PartialContent : StatusCodes.Status200OK;
@@ -104,10 +118,10 @@ internal static class CdnEndpoints
             await Task.Delay(platform.Faults.ResponseDelay, context.RequestAborted).ConfigureAwait(false);
         }
 
-        await WriteBodyAsync(context, platform, file, start, end - start + 1).ConfigureAwait(false);
+        await WriteBodyAsync(context, platform, file, start, end - start + 1, direct).ConfigureAwait(false);
     }
 
-    private static async Task WriteBodyAsync(HttpContext context, SandboxPlatform platform, SandboxFile file, long start, long length)
+    private static async Task WriteBodyAsync(HttpContext context, SandboxPlatform platform, SandboxFile file, long start, long length, bool direct)
     {
         var dropAfter = platform.Faults.TakeCdnDrop();
         var pause = platform.Faults.CdnBodyChunkDelay;
@@ -153,6 +167,11 @@ internal static class CdnEndpoints
 
                 await context.Response.Body.WriteAsync(buffer.AsMemory(0, count), context.RequestAborted).ConfigureAwait(false);
                 platform.CdnLimits.Sent(count);
+                if (direct)
+                {
+                    platform.DirectLinks.Served(count);
+                }
+
                 sent += count;
                 if (rate is { } perSecond)
                 {

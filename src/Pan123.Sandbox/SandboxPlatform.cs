@@ -54,6 +54,7 @@ public sealed class SandboxPlatform : IAsyncDisposable
     {
         TimeProvider = timeProvider;
         Links = new DownloadLinks(this);
+        DirectLinks = new DirectLinkSpaces(this);
         OAuth = new OAuthEndpoints(this);
         (_downloadInfoRate, _fileListRate) = (new RateWindow(timeProvider), new RateWindow(timeProvider));
         _tokens[DemoAccessToken] = DateTimeOffset.MaxValue;
@@ -147,6 +148,9 @@ public sealed class SandboxPlatform : IAsyncDisposable
     internal TimeProvider TimeProvider { get; }
 
     internal DownloadLinks Links { get; }
+
+    /// <summary>The direct-link spaces (none by default) and the direct-link traffic.</summary>
+    public DirectLinkSpaces DirectLinks { get; }
 
     internal OAuthEndpoints OAuth { get; }
 
@@ -278,10 +282,12 @@ public sealed class SandboxPlatform : IAsyncDisposable
         return permitted;
     }
 
-    // /demo: a few small files, a subfolder, and one trashed entry that a mirror skips.
+    // /demo: a few small files, a subfolder, and one trashed entry that a mirror skips; a direct-link
+    // space, so 'pan123 download /demo -r --direct --sandbox' shows that mode too.
     private void SeedDemoTree()
     {
         AddFolder(DemoFolderId, "demo");
+        DirectLinks.Enable(DemoFolderId);
         AddFile(2001, "readme.txt", 1_200, parentFileId: DemoFolderId);
         AddFile(2002, "data.bin", 3 * 1024 * 1024 + 7, parentFileId: DemoFolderId);
         AddFolder(2003, "photos", DemoFolderId);

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Pan123.Cli.Commands;
 
 /// <summary>
-/// <c>pan123 download &lt;fileId|folderId|/path&gt; [-o PATH] [-r] [--parallel N] [--connections N] [--force] [--no-verify]</c>
+/// <c>pan123 download &lt;fileId|folderId|/path&gt; [-o PATH] [-r] [--parallel N] [--connections N] [--force] [--no-verify] [--direct]</c>
 /// and <c>pan123 download --from-file FILE [-o DIR] ...</c>: a file, a folder recursively, or a list of
 /// ids; verified, resumable, never clobbering.
 /// </summary>
@@ -47,6 +47,10 @@ internal static class DownloadCommand
         {
             Description = "Replace a destination that exists with other content (atomically, once the new bytes are verified; a link there is replaced, not its target).",
         };
+        var direct = new Option<bool>("--direct")
+        {
+            Description = "Fetch through the files' direct links (direct-link/url) instead of download_info: spends the account's direct-link traffic, not its download quota. Needs VIP and a folder with the direct-link space on; a space with URL authentication (signed links) on is refused.",
+        };
         var command = new Command("download", "Download a file, a folder (-r) or a list of ids (--from-file): streamed to <path>.part, resumed after drops, renamed once its size and MD5 match. Prints each final path on stdout.")
         {
             target,
@@ -57,6 +61,7 @@ internal static class DownloadCommand
             fromFile,
             noVerify,
             force,
+            direct,
         };
         command.Validators.Add(result =>
         {
@@ -77,6 +82,7 @@ internal static class DownloadCommand
                 options.Overwrite = parse.GetValue(force);
                 options.MaxConnections = parse.GetValue(connections);
                 options.MaxParallelFiles = parse.GetValue(parallel);
+                options.LinkSource = parse.GetValue(direct) ? Pan123LinkSource.DirectLink : Pan123LinkSource.DownloadInfo;
                 options.BeforeCommit = CrashTestPause.FromEnvironment();
             },
             async (connection, stdout, stderr, ct) =>

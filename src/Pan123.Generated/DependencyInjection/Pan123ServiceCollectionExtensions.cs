@@ -117,6 +117,7 @@ public static class Pan123ServiceCollectionExtensions
         services.AddKeyedSingleton(name, (sp, _) => new ConnectionBudget(DownloadOptions(sp, name).ConnectionBudget));
         services.AddKeyedTransient(name, (sp, _) => new Pan123Downloader(
             sp.GetRequiredKeyedService<IPan123FilesClient>(name),
+            sp.GetRequiredKeyedService<IPan123DirectLinkClient>(name),
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(CdnHttpClientName),
             DownloadOptions(sp, name),
             sp.GetRequiredService<TimeProvider>(),

@@ -18,12 +18,13 @@ internal sealed class DownloadTrace : IDisposable
     private long _bytes;
     private string _outcome = "error";
 
-    public DownloadTrace(long fileId, ILogger logger, TimeProvider time)
+    public DownloadTrace(long fileId, Pan123LinkSource linkSource, ILogger logger, TimeProvider time)
     {
         (_fileId, _logger, _time) = (fileId, logger, time);
         _started = time.GetTimestamp();
         _span = Pan123Telemetry.Source.StartActivity("Pan123 Download", ActivityKind.Internal);
         _span?.SetTag("pan123.file_id", fileId);
+        _span?.SetTag("pan123.link_source", linkSource == Pan123LinkSource.DirectLink ? "direct_link" : "download_info");
     }
 
     /// <summary>Counts bytes received from the CDN for this download.</summary>
@@ -47,7 +48,7 @@ internal sealed class DownloadTrace : IDisposable
         }
     }
 
-    /// <summary>The CDN refused the link in use: a new download_info call goes out (spending quota).</summary>
+    /// <summary>The CDN refused the link in use: a new download_info (spending quota) or direct-link/url call goes out.</summary>
     public void LinkRefreshing()
     {
         Pan123Telemetry.LinkRefreshed();

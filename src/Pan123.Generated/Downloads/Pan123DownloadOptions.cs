@@ -65,6 +65,14 @@ public sealed class Pan123DownloadOptions
     /// </summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Where file links come from: <see cref="Pan123LinkSource.DownloadInfo"/> (the download quota, every
+    /// file) or <see cref="Pan123LinkSource.DirectLink"/> (the direct-link traffic, files in a direct-link
+    /// space of a VIP account). Verification, resume and the part file work the same either way. Default:
+    /// <see cref="Pan123LinkSource.DownloadInfo"/>.
+    /// </summary>
+    public Pan123LinkSource LinkSource { get; set; } = Pan123LinkSource.DownloadInfo;
+
     /// <summary>Called between the last verified byte and the rename; for the crash tests only.</summary>
     internal Func<CancellationToken, Task>? BeforeCommit { get; set; }
 
@@ -109,6 +117,11 @@ public sealed class Pan123DownloadOptions
         if (CheckpointSize < 64 * 1024 || CheckpointInterval < TimeSpan.FromMilliseconds(100))
         {
             yield return $"Pan123DownloadOptions.CheckpointSize must be at least 64 KiB and CheckpointInterval at least 100 ms ({CheckpointSize}, {CheckpointInterval}).";
+        }
+
+        if (!Enum.IsDefined(LinkSource))
+        {
+            yield return $"Pan123DownloadOptions.LinkSource must be DownloadInfo or DirectLink ({LinkSource}).";
         }
 
         if (RetryBaseDelay < TimeSpan.Zero)

@@ -5,7 +5,8 @@ namespace Pan123;
 
 /// <summary>
 /// Downloads a file: reads file/detail (size and MD5), asks download_info for a CDN link only once
-/// a transfer is certain (each link spends download quota), then streams the bytes from the CDN
+/// a transfer is certain (each link spends download quota; direct-link/url instead with
+/// <see cref="Pan123DownloadOptions.LinkSource"/>), then streams the bytes from the CDN
 /// with a bounded buffer, resuming after drops, and verifies them.
 /// A file download writes <c>&lt;destination&gt;.part</c> and renames it only once verified.
 /// </summary>
@@ -17,6 +18,7 @@ namespace Pan123;
 public class Pan123Downloader
 {
     private readonly IPan123FilesClient _files;
+    private readonly IPan123DirectLinkClient? _directLinks;
     private readonly HttpClient _cdn;
     private readonly Pan123DownloadOptions _options;
     private readonly TimeProvider _time;
@@ -37,20 +39,38 @@ public class Pan123Downloader
     /// A downloader made here has its own <see cref="Pan123DownloadOptions.ConnectionBudget"/>; those that
     /// AddPan123Client makes share one per registration.
     /// </remarks>
+    /// <exception cref="ArgumentException">The options are invalid, or ask for <see cref="Pan123LinkSource.DirectLink"/> (which needs the constructor that takes an <see cref="IPan123DirectLinkClient"/>).</exception>
     public Pan123Downloader(IPan123FilesClient files, HttpClient cdn, Pan123DownloadOptions? options = null, TimeProvider? timeProvider = null)
-        : this(files, cdn, options, timeProvider, budget: null, logger: null)
+        : this(files, directLinks: null, cdn, options, timeProvider, budget: null, logger: null)
+    {
+    }
+
+    /// <summary>Creates a downloader that can take links from direct-link/url (<see cref="Pan123DownloadOptions.LinkSource"/>).</summary>
+    /// <param name="files">The platform client for file/detail and download_info.</param>
+    /// <param name="directLinks">The platform client for direct-link/url.</param>
+    /// <param name="cdn">The client for the CDN: no platform handlers, automatic redirects off.</param>
+    /// <param name="options">Download settings; defaults when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock for retry delays and the rate; the system clock when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public Pan123Downloader(IPan123FilesClient files, IPan123DirectLinkClient directLinks, HttpClient cdn, Pan123DownloadOptions? options = null, TimeProvider? timeProvider = null)
+        : this(files, directLinks ?? throw new ArgumentNullException(nameof(directLinks)), cdn, options, timeProvider, budget: null, logger: null)
     {
     }
 
     /// <summary>A downloader that shares <paramref name="budget"/> with the other downloaders of its registration.</summary>
-    internal Pan123Downloader(IPan123FilesClient files, HttpClient cdn, Pan123DownloadOptions? options, TimeProvider? timeProvider, ConnectionBudget? budget, ILogger? logger)
+    internal Pan123Downloader(IPan123FilesClient files, IPan123DirectLinkClient? directLinks, HttpClient cdn, Pan123DownloadOptions? options, TimeProvider? timeProvider, ConnectionBudget? budget, ILogger? logger)
     {
         _logger = logger ?? NullLogger.Instance;
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(cdn);
         _options = options ?? new Pan123DownloadOptions();
         _options.Validate();
-        (_files, _cdn, _time) = (files, cdn, timeProvider ?? TimeProvider.System);
+        if (_options.LinkSource == Pan123LinkSource.DirectLink && directLinks is null)
+        {
+            throw new ArgumentException("Pan123DownloadOptions.LinkSource is DirectLink, which needs an IPan123DirectLinkClient: use the constructor that takes one (AddPan123Client does).", nameof(options));
+        }
+
+        (_files, _directLinks, _cdn, _time) = (files, directLinks, cdn, timeProvider ?? TimeProvider.System);
         _budget = budget ?? new ConnectionBudget(_options.ConnectionBudget);
     }
 
@@ -102,7 +122,7 @@ public class Pan123Downloader
     // One span and one set of counts per download, whichever way it came in; its platform calls sit below the span.
     private async Task<DownloadResult> TracedAsync(long fileId, Func<DownloadTrace, Task<DownloadResult>> download)
     {
-        using var trace = new DownloadTrace(fileId, _logger, _time);
+        using var trace = new DownloadTrace(fileId, _options.LinkSource, _logger, _time);
         try
         {
             var result = await download(trace).ConfigureAwait(false);
@@ -133,7 +153,7 @@ public class Pan123Downloader
                 trace.Resuming(held, detail.Size);
             }
 
-            var links = new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop), trace.LinkRefreshing);
+            var links = Links(fileId, trace, linkStop);
             var hash = await FetchAsync(detail, links, part, connections, progress, trace, cancellationToken).ConfigureAwait(false);
             var startedOver = hash.RangesIgnored;
             if (hash.Problem is not null && part.HasTentative)
@@ -230,7 +250,7 @@ public class Pan123Downloader
         var detail = await GetFileAsync(fileId, cancellationToken).ConfigureAwait(false);
         using var hash = _options.VerifyChecksum ? new ContentHash() : null;
         var target = new StreamTarget(fileId, destination, hash);
-        var links = new CdnLinks(ct => GetLinkAsync(fileId, ct, CancellationToken.None), trace.LinkRefreshing);
+        var links = Links(fileId, trace, CancellationToken.None);
         var whole = new ByteRanges([(0, detail.Size)]);
         try
         {
@@ -320,23 +340,40 @@ public class Pan123Downloader
         return new RemoteFile(detail.FileId, detail.Filename, detail.Size, detail.ETag);
     }
 
+    // The links of one download, from the source the options name. A direct link is permanent, so the CDN's
+    // 403 for it is the space's URL authentication (or its IP blacklist), which no new link mends.
+    private CdnLinks Links(long fileId, DownloadTrace trace, CancellationToken linkStop) =>
+        _options.LinkSource == Pan123LinkSource.DirectLink
+            ? new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop), trace.LinkRefreshing, status => status == 403 ? DirectLinkRefused(fileId) : null)
+            : new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop), trace.LinkRefreshing);
+
+    private static Pan123DownloadException DirectLinkRefused(long fileId) => new(
+        fileId,
+        DownloadFailure.DirectLinkRefused,
+        "the CDN refused the file's direct link (HTTP 403): the direct-link space has URL authentication on, which needs links signed with the account's uid and the space's private key (this client fetches unsigned links only), or this address is on the space's IP blacklist. Turn URL authentication off for the space, or download without direct links (download_info).",
+        403);
+
     private async Task<Uri> GetLinkAsync(long fileId, CancellationToken cancellationToken, CancellationToken linkStop)
     {
         string url;
+        var direct = _options.LinkSource == Pan123LinkSource.DirectLink;
+        var source = direct ? "direct-link/url" : "download_info";
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, linkStop))
         {
-            url = (await _files.GetDownloadInfoAsync(fileId, cancellationToken: linked.Token).ConfigureAwait(false)).Data.DownloadUrl;
+            url = direct
+                ? (await _directLinks!.GetDirectLinkUrlAsync(fileId, cancellationToken: linked.Token).ConfigureAwait(false)).Data.Url
+                : (await _files.GetDownloadInfoAsync(fileId, cancellationToken: linked.Token).ConfigureAwait(false)).Data.DownloadUrl;
         }
 
         if (!Uri.TryCreate(url, UriKind.Absolute, out var link) || (link.Scheme != Uri.UriSchemeHttps && link.Scheme != Uri.UriSchemeHttp))
         {
-            throw new Pan123DownloadException(fileId, DownloadFailure.TransferFailed, "download_info returned a link that is not an http(s) URL.");
+            throw new Pan123DownloadException(fileId, DownloadFailure.TransferFailed, $"{source} returned a link that is not an http(s) URL.");
         }
 
         // As with redirects: plain http would let anyone on the path change the bytes (and see the signed link).
         if (link.Scheme == Uri.UriSchemeHttp && !Pan123ClientOptionsValidator.IsLoopback(link))
         {
-            throw new Pan123DownloadException(fileId, DownloadFailure.RedirectRefused, $"download_info returned a plain http link ({link.Host}); refused, only https is accepted.");
+            throw new Pan123DownloadException(fileId, DownloadFailure.RedirectRefused, $"{source} returned a plain http link ({link.Host}); refused, only https is accepted.");
         }
 
         return link;

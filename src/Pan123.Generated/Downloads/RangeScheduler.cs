@@ -176,7 +176,7 @@ internal sealed class RangeScheduler(
 
             if (attempt.End == TransferEnd.LinkRefused)
             {
-                link = await links.FreshAsync(link, cancellationToken).ConfigureAwait(false);
+                link = await links.FreshAsync(link, attempt.Status, cancellationToken).ConfigureAwait(false);
             }
             else if (attempt.End is TransferEnd.Throttled or TransferEnd.Dropped && Close(claim, forGood: attempt.Status == 429))
             {

@@ -29,6 +29,14 @@ public enum DownloadFailure
 
     /// <summary>Another download, in this process or another, is writing the same destination (its part file is locked). Nothing was written.</summary>
     DestinationInUse,
+
+    /// <summary>
+    /// With <see cref="Pan123LinkSource.DirectLink"/>: the CDN refused the file's direct link (HTTP 403).
+    /// The direct-link space has URL authentication on (signed links, made with the account's uid and the
+    /// space's private key, which this client does not make) or the caller's address is on its IP
+    /// blacklist. Asking again cannot help; the <c>.part</c> file, if any, is kept.
+    /// </summary>
+    DirectLinkRefused,
 }
 
 /// <summary>

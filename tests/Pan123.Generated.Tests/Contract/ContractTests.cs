@@ -48,7 +48,7 @@ public sealed class ContractTests
         var operations = ContractDocument.Operations(document).ToList();
 
         Assert.Equal(
-            ["GET /api/v1/file/detail", "GET /api/v1/file/download_info", "GET /api/v1/user/info", "GET /api/v2/file/list", "POST /api/v1/access_token", "POST /api/v1/file/infos", "POST /api/v1/oauth2/access_token"],
+            ["GET /api/v1/direct-link/url", "GET /api/v1/file/detail", "GET /api/v1/file/download_info", "GET /api/v1/user/info", "GET /api/v2/file/list", "POST /api/v1/access_token", "POST /api/v1/file/infos", "POST /api/v1/oauth2/access_token"],
             operations.Select(o => $"{o.Method.ToString().ToUpperInvariant()} {o.Path}").Order(StringComparer.Ordinal));
         foreach (var (path, _, operation) in operations)
         {
@@ -59,7 +59,7 @@ public sealed class ContractTests
         }
 
         Assert.Equal(
-            ["GetAccessToken", "GetDownloadInfo", "GetFileDetail", "GetFileInfos", "GetFileList", "GetOAuthToken", "GetUserInfo"],
+            ["GetAccessToken", "GetDirectLinkUrl", "GetDownloadInfo", "GetFileDetail", "GetFileInfos", "GetFileList", "GetOAuthToken", "GetUserInfo"],
             operations.Select(o => o.Operation.OperationId).Order(StringComparer.Ordinal));
     }
 
@@ -190,6 +190,7 @@ public sealed class ContractTests
             "GetFileDetail" => platform.Files.GetFileDetailAsync(Example("fileID")),
             "GetFileList" => platform.Files.GetFileListAsync(Example("parentFileId"), (int)Example("limit"), Example("lastFileId"), Text("searchData"), (int)Example("searchMode")),
             "GetFileInfos" => platform.Files.GetFileInfosAsync(new FileInfosRequest { FileIds = [14749954, 14749955] }),
+            "GetDirectLinkUrl" => new Pan123DirectLinkClient(new Pan123ClientConfiguration(new StaticTokenProvider(Support.MockPlatform.Token)), platform.Http).GetDirectLinkUrlAsync(Example("fileID")),
             "GetUserInfo" => new Pan123UserClient(new Pan123ClientConfiguration(new StaticTokenProvider(Support.MockPlatform.Token)), platform.Http).GetUserInfoAsync(),
             "GetAccessToken" => platform.Auth.GetAccessTokenAsync(new AccessTokenRequest { ClientId = "id", ClientSecret = "secret" }),
             "GetOAuthToken" => platform.Auth.GetOAuthTokenAsync(Text("client_id"), Text("client_secret"), Text("grant_type"), Text("code"), Text("refresh_token"), Text("redirect_uri")),

@@ -30,7 +30,7 @@ public sealed class AddPan123ClientTests
         services.AddPan123Client("other", o => o.AccessToken = "u");
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
 
-        Assert.Equal(["Auth", "Files", "User"], Pan123GeneratedClients.All.Select(c => c.Tag).Order(StringComparer.Ordinal));
+        Assert.Equal(["Auth", "DirectLink", "Files", "User"], Pan123GeneratedClients.All.Select(c => c.Tag).Order(StringComparer.Ordinal));
         Assert.All(Pan123GeneratedClients.All, client =>
         {
             Assert.IsAssignableFrom(client.Interface, provider.GetRequiredService(client.Interface));

@@ -47,6 +47,18 @@ public sealed class LinkSpendingTests : IDisposable
     }
 
     [Fact]
+    public void Direct_links_without_a_direct_link_client_are_refused_at_construction()
+    {
+        var options = new Pan123DownloadOptions { LinkSource = Pan123LinkSource.DirectLink };
+
+        var error = Assert.Throws<ArgumentException>(() => new Pan123Downloader(_platform.Files, _cdn.ToHttpClient(), options));
+
+        Assert.Contains("IPan123DirectLinkClient", error.Message, StringComparison.Ordinal);
+        Assert.Contains("LinkSource must be DownloadInfo or DirectLink", Assert.Throws<ArgumentException>(
+            () => new Pan123Downloader(_platform.Files, _cdn.ToHttpClient(), new Pan123DownloadOptions { LinkSource = (Pan123LinkSource)7 })).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_folder_costs_no_link()
     {
         Detail(Content, type: 1);

@@ -1,6 +1,7 @@
 using System.CodeDom.Compiler;
 using System.Reflection;
 using System.Xml.Linq;
+using YamlDotNet.Serialization;
 
 namespace Pan123.Tests.PublicApi;
 
@@ -55,5 +56,40 @@ public sealed class GeneratedDocsTests
         }
 
         Assert.True(missing.Count == 0, "no XML doc: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Every_x_unverified_mark_of_the_contract_is_quoted_in_the_generated_docs()
+    {
+        var marks = new List<string>();
+        void Collect(object? node)
+        {
+            switch (node)
+            {
+                case Dictionary<object, object> map:
+                    foreach (var (key, value) in map)
+                    {
+                        if (key is "x-unverified")
+                        {
+                            marks.Add((string)value);
+                        }
+
+                        Collect(value);
+                    }
+
+                    break;
+                case List<object> list:
+                    list.ForEach(Collect);
+                    break;
+            }
+        }
+
+        Collect(new DeserializerBuilder().Build().Deserialize<object>(File.ReadAllText(Contract.ContractDocument.Path)));
+        var docs = string.Join("\n", XDocument.Load(Path.ChangeExtension(typeof(Pan123ClientOptions).Assembly.Location, ".xml"))
+            .Descendants("member").Select(m => System.Text.RegularExpressions.Regex.Replace(m.Value, @"\s+", " ")));
+
+        Assert.True(marks.Count >= 5, $"the contract has {marks.Count} x-unverified marks");
+        // Each on an operation (interface and class) or a property, after the words that flag it.
+        Assert.All(marks, mark => Assert.Contains("Not checked against a live answer (x-unverified): " + mark, docs, StringComparison.Ordinal));
     }
 }

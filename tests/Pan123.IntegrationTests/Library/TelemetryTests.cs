@@ -47,6 +47,7 @@ public sealed class TelemetryTests : SandboxTest
         var link = Assert.Single(_spans, s => s.DisplayName == "Pan123 GetDownloadInfo");
         var token = Assert.Single(_spans, s => s.DisplayName == "Pan123 GetAccessToken");
         Assert.Equal((4300L, 2_000_000L, 0L, true), ((long?)download.GetTagItem("pan123.file_id"), (long?)download.GetTagItem("pan123.bytes"), (long?)download.GetTagItem("pan123.resumed_from"), (bool?)download.GetTagItem("pan123.verified")));
+        Assert.Equal("download_info", download.GetTagItem("pan123.link_source"));
         Assert.All(_spans.Where(s => s.DisplayName.StartsWith("Pan123", StringComparison.Ordinal)), s => Assert.Equal(root.TraceId, s.TraceId));
 
         // The whole download, its file/detail call included, under one span; the logical operations are
