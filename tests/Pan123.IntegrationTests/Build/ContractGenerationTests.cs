@@ -107,6 +107,24 @@ public sealed class ContractGenerationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_schema_named_like_a_type_the_hand_written_code_uses_stops_the_build_naming_it()
+    {
+        // CancellationToken is written unqualified all over the hand-written code: a Pan123.CancellationToken
+        // would hide it. The generator says so by name rather than let a hundred compiler errors say it.
+        var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
+        var yaml = await File.ReadAllTextAsync(contract);
+        const string Anchor = "      required: [downloadUrl]\n      properties:\n";
+        const string Property = "        token:\n          description: A test property.\n          allOf:\n            - $ref: \"#/components/schemas/CancellationToken\"\n";
+        const string Schema = "    CancellationToken:\n      type: object\n      description: A test schema.\n      properties:\n        id:\n          type: integer\n          format: int64\n          description: An id.\n";
+        await File.WriteAllTextAsync(contract, yaml.Replace(Anchor, Anchor + Property, StringComparison.Ordinal).Replace("  schemas:\n", "  schemas:\n" + Schema, StringComparison.Ordinal));
+
+        var (exitCode, output) = await RunDotnetAsync("build");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Schema 'CancellationToken' would hide the .NET type 'CancellationToken' that the library's hand-written code uses: rename the schema", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_new_tag_gets_a_documented_client_that_AddPan123Client_registers_with_no_csharp()
     {
         var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
