@@ -40,7 +40,7 @@ internal static class BatchReport
             return ExitCodes.PlatformError;
         }
 
-        return errors.All(e => e is Pan123DownloadException { Failure: DownloadFailure.DestinationExists or DownloadFailure.DestinationInUse })
+        return errors.All(e => e is Pan123DownloadException { Failure: DownloadFailure.DestinationExists or DownloadFailure.DestinationInUse or DownloadFailure.DirectLinkRefused })
             ? ExitCodes.Usage
             : ExitCodes.TransferFailure;
     }

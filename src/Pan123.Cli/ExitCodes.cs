@@ -10,7 +10,8 @@ internal static class ExitCodes
 
     /// <summary>
     /// Bad usage or input, or a refusal that protects the user's files (the destination exists with
-    /// other content, or another download holds it); always before a byte of the destination is written.
+    /// other content, or another download holds it) or that no retry can mend (--direct where the
+    /// direct-link space wants signed links); always before a byte of the destination is written.
     /// </summary>
     public const int Usage = 2;
 

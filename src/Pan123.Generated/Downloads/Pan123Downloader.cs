@@ -342,10 +342,10 @@ public class Pan123Downloader
 
     // The links of one download, from the source the options name. A direct link is permanent, so the CDN's
     // 403 for it is the space's URL authentication (or its IP blacklist), which no new link mends.
-    private CdnLinks Links(long fileId, DownloadTrace trace, CancellationToken linkStop) =>
-        _options.LinkSource == Pan123LinkSource.DirectLink
-            ? new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop), trace.LinkRefreshing, status => status == 403 ? DirectLinkRefused(fileId) : null)
-            : new CdnLinks(ct => GetLinkAsync(fileId, ct, linkStop), trace.LinkRefreshing);
+    private CdnLinks Links(long fileId, DownloadTrace trace, CancellationToken linkStop) => new(
+        ct => GetLinkAsync(fileId, ct, linkStop),
+        trace.LinkRefreshing,
+        _options.LinkSource == Pan123LinkSource.DirectLink ? status => status == 403 ? DirectLinkRefused(fileId) : null : null);
 
     private static Pan123DownloadException DirectLinkRefused(long fileId) => new(
         fileId,

@@ -42,6 +42,22 @@ public sealed class DirectDownloadCliTests : SandboxTest
     }
 
     [Fact]
+    public async Task A_folder_in_a_space_that_wants_signed_links_exits_2_with_a_line_per_file()
+    {
+        Sandbox.AddFolder(7000, "signed");
+        Sandbox.AddFile(7001, "a.bin", 100_000, parentFileId: 7000);
+        Sandbox.AddFile(7002, "b.bin", 100_000, parentFileId: 7000);
+        Sandbox.DirectLinks.Enable(7000, signedLinks: true);
+
+        var run = await CliProcess.RunAsync(Folder, CliEnvironment, "download", "7000", "-r", "--direct", "-o", "signed");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Equal(2, run.Stderr.Split('\n').Count(line => line.StartsWith("pan123: failed: ", StringComparison.Ordinal) && line.Contains("URL authentication on", StringComparison.Ordinal)));
+        Assert.Contains("0 downloaded, 0 already present, 0 skipped, 2 failed", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, Sandbox.RequestCount(SandboxServer.Api, DownloadInfo));
+    }
+
+    [Fact]
     public async Task A_file_outside_every_space_exits_1_quoting_the_platform()
     {
         var run = await CliProcess.RunAsync(Folder, CliEnvironment, "download", "1001", "--direct");
