@@ -25,6 +25,8 @@ internal sealed class PlatformConnection : IAsyncDisposable
 
     public IPan123UserClient User => _services.GetRequiredService<IPan123UserClient>();
 
+    public IPan123DirectLinkClient DirectLinks => _services.GetRequiredService<IPan123DirectLinkClient>();
+
     public Pan123ClientOptions Options => _services.GetRequiredService<IOptions<Pan123ClientOptions>>().Value;
 
     /// <summary>Where this registration keeps tokens and OAuth pairs: Redis with PAN123_REDIS, else the token file.</summary>

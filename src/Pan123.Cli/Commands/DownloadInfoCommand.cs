@@ -4,7 +4,7 @@ using Newtonsoft.Json.Linq;
 namespace Pan123.Cli.Commands;
 
 /// <summary>
-/// <c>pan123 download-info &lt;fileId&gt; [--json]</c>: prints the file's download link;
+/// <c>pan123 download-info &lt;fileId&gt; [--json] [--direct]</c>: prints the file's download link (or its direct link);
 /// <c>pan123 download-info --from-file FILE</c>: prints <c>&lt;fileId&gt;&lt;TAB&gt;&lt;url&gt;</c> per id, in input order.
 /// </summary>
 internal static class DownloadInfoCommand
@@ -15,11 +15,16 @@ internal static class DownloadInfoCommand
         fileId.Arity = ArgumentArity.ZeroOrOne;
         var json = new Option<bool>("--json") { Description = "Print the data object as JSON instead of the bare URL." };
         var fromFile = new Option<string?>("--from-file") { Description = "Print '<fileId><TAB><url>' for each id listed in FILE (one per line, '-' for standard input), in input order." };
+        var direct = new Option<bool>("--direct")
+        {
+            Description = "Print the file's permanent direct link instead (GET /api/v1/direct-link/url): no download quota spent, and meant to be shared (a download_info link is bound to the caller's location). Needs VIP and a direct-link space.",
+        };
         var command = new Command("download-info", "Print a file's download URL (GET /api/v1/file/download_info) on one line of stdout. Each link spends download quota.")
         {
             fileId,
             json,
             fromFile,
+            direct,
         };
         command.Validators.Add(result =>
         {
@@ -31,10 +36,22 @@ internal static class DownloadInfoCommand
         });
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(parse, common, download: null, async (connection, output, error, ct) =>
         {
+            // One way to a link and its data object for every mode: download_info, or direct-link/url with --direct.
+            Func<long, CancellationToken, Task<(string Url, JObject Data)>> linkOf = parse.GetValue(direct)
+                ? async (id, token) =>
+                {
+                    var link = (await connection.DirectLinks.GetDirectLinkUrlAsync(id, cancellationToken: token).ConfigureAwait(false)).Data;
+                    return (link.Url, AsJson("url", link.Url, link.AdditionalProperties));
+                }
+                : async (id, token) =>
+                {
+                    var info = (await connection.Files.GetDownloadInfoAsync(id, cancellationToken: token).ConfigureAwait(false)).Data;
+                    return (info.DownloadUrl, AsJson("downloadUrl", info.DownloadUrl, info.AdditionalProperties));
+                };
             if (parse.GetValue(fromFile) is not { } list)
             {
-                var info = (await connection.Files.GetDownloadInfoAsync(parse.GetValue(fileId), cancellationToken: ct).ConfigureAwait(false)).Data;
-                await output.WriteLineAsync(parse.GetValue(json) ? AsJson(info) : info.DownloadUrl).ConfigureAwait(false);
+                var (url, data) = await linkOf(parse.GetValue(fileId), ct).ConfigureAwait(false);
+                await output.WriteLineAsync(parse.GetValue(json) ? data.ToString(Newtonsoft.Json.Formatting.None) : url).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
 
@@ -45,7 +62,7 @@ internal static class DownloadInfoCommand
             {
                 try
                 {
-                    links[i] = ((await connection.Files.GetDownloadInfoAsync(ids[i], cancellationToken: token).ConfigureAwait(false)).Data.DownloadUrl, null);
+                    links[i] = ((await linkOf(ids[i], token).ConfigureAwait(false)).Url, null);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                 {
@@ -76,14 +93,14 @@ internal static class DownloadInfoCommand
 
     // The data object as the platform sent it, fields the contract does not know included; built
     // without reflection, so a native pan123 prints the same.
-    private static string AsJson(DownloadInfo info)
+    private static JObject AsJson(string urlField, string url, IDictionary<string, object>? additional)
     {
-        var data = new JObject { ["downloadUrl"] = info.DownloadUrl };
-        foreach (var (name, value) in info.AdditionalProperties ?? new Dictionary<string, object>())
+        var data = new JObject { [urlField] = url };
+        foreach (var (name, value) in additional ?? new Dictionary<string, object>())
         {
             data[name] = value is JToken token ? token : JValue.CreateString(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        return data.ToString(Newtonsoft.Json.Formatting.None);
+        return data;
     }
 }

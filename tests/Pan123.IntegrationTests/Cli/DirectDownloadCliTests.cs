@@ -58,6 +58,27 @@ public sealed class DirectDownloadCliTests : SandboxTest
     }
 
     [Fact]
+    public async Task Download_info_direct_prints_the_permanent_links_and_spends_no_quota()
+    {
+        Sandbox.DownloadQuotaBytes = 0;
+        var list = Path.Combine(Folder, "ids.txt");
+        await File.WriteAllTextAsync(list, "2001\n2004\n");
+
+        var one = await CliProcess.RunAsync(Folder, CliEnvironment, "download-info", "2001", "--direct");
+        var json = await CliProcess.RunAsync(Folder, CliEnvironment, "download-info", "2001", "--direct", "--json");
+        var many = await CliProcess.RunAsync(Folder, CliEnvironment, "download-info", "--from-file", list, "--direct");
+
+        Assert.True(one.ExitCode == 0, one.ToString());
+        var link = one.Stdout.Trim();
+        Assert.Equal(new Uri(Sandbox.CdnBaseAddress, $"{SandboxPlatform.DemoUid}/demo/readme.txt").AbsoluteUri, link);
+        Assert.Equal($$"""{"url":"{{link}}"}""", json.Stdout.Trim());
+        Assert.True(many.ExitCode == 0, many.ToString());
+        Assert.Equal([$"2001\t{link}", $"2004\t{new Uri(Sandbox.CdnBaseAddress, $"{SandboxPlatform.DemoUid}/demo/photos/a.jpg").AbsoluteUri}"], many.Stdout.Trim().Split('\n'));
+        Assert.Equal(0, Sandbox.RequestCount(SandboxServer.Api, DownloadInfo));
+        Assert.Equal(4, Sandbox.RequestCount(SandboxServer.Api, "/api/v1/direct-link/url"));
+    }
+
+    [Fact]
     public async Task A_file_outside_every_space_exits_1_quoting_the_platform()
     {
         var run = await CliProcess.RunAsync(Folder, CliEnvironment, "download", "1001", "--direct");
