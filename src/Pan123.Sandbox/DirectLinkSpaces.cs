@@ -42,34 +42,32 @@ public sealed class DirectLinkSpaces
     /// <summary>The file's direct link, or <see langword="null"/> when no space holds it.</summary>
     internal Uri? LinkOf(SandboxFile file)
     {
-        var names = new List<string> { file.Filename };
-        for (var parent = file.ParentFileId; _platform.Files.TryGetValue(parent, out var folder); parent = folder.ParentFileId)
-        {
-            names.Insert(0, folder.Filename);
-            if (_spaces.ContainsKey(folder.FileId))
-            {
-                // Kept as the server sees a request's path (decoded); handed out percent-encoded.
-                _paths[$"{SandboxPlatform.DemoUid}/{string.Join('/', names)}"] = file.FileId;
-                return new Uri(_platform.CdnBaseAddress, $"{SandboxPlatform.DemoUid}/{string.Join('/', names.Select(Uri.EscapeDataString))}");
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The file a direct link's (decoded) path names, and whether its space wants signed links; null for a path never handed out.</summary>
-    internal (SandboxFile File, bool Signed)? Resolve(string path)
-    {
-        if (!_paths.TryGetValue(path.TrimStart('/'), out var fileId) || !_platform.Files.TryGetValue(fileId, out var file))
+        if (Locate(file) is not { } found)
         {
             return null;
         }
 
+        // Kept as the server sees a request's path (decoded); handed out percent-encoded.
+        _paths[$"{SandboxPlatform.DemoUid}/{string.Join('/', found.Names)}"] = file.FileId;
+        return new Uri(_platform.CdnBaseAddress, $"{SandboxPlatform.DemoUid}/{string.Join('/', found.Names.Select(Uri.EscapeDataString))}");
+    }
+
+    /// <summary>The file a direct link's (decoded) path names, and whether its space wants signed links; null for a path never handed out.</summary>
+    internal (SandboxFile File, bool Signed)? Resolve(string path) =>
+        _paths.TryGetValue(path.TrimStart('/'), out var fileId) && _platform.Files.TryGetValue(fileId, out var file) && Locate(file) is { } found
+            ? (file, found.Signed)
+            : null;
+
+    // The space that holds the file (its nearest enclosing folder with the space on), and the names from that folder down to the file.
+    private (bool Signed, List<string> Names)? Locate(SandboxFile file)
+    {
+        var names = new List<string> { file.Filename };
         for (var parent = file.ParentFileId; _platform.Files.TryGetValue(parent, out var folder); parent = folder.ParentFileId)
         {
+            names.Insert(0, folder.Filename);
             if (_spaces.TryGetValue(folder.FileId, out var signed))
             {
-                return (file, signed);
+                return (signed, names);
             }
         }
 
