@@ -18,11 +18,12 @@ public sealed class ReservedTypeNamesTests
 
     private static readonly string Template = System.IO.Path.Combine(Repository.Root, "templates", "Pan123.ReservedTypeNames.liquid");
 
-    internal static IReadOnlySet<string> Reserved()
+    // The names between the quotes of the template's `reservedTypeNames`, in the order written.
+    private static string[] Reserved()
     {
         var text = File.ReadAllText(Template);
         var list = text[(text.IndexOf("\"|", StringComparison.Ordinal) + 2)..];
-        return list[..list.IndexOf("|\"", StringComparison.Ordinal)].Split('|').ToHashSet(StringComparer.Ordinal);
+        return list[..list.IndexOf("|\"", StringComparison.Ordinal)].Split('|');
     }
 
     [Fact]
@@ -44,9 +45,7 @@ public sealed class ReservedTypeNamesTests
     [Fact]
     public void The_list_is_sorted_without_duplicates_so_a_review_sees_what_changed()
     {
-        var text = File.ReadAllText(Template);
-        var list = text[(text.IndexOf("\"|", StringComparison.Ordinal) + 2)..];
-        var names = list[..list.IndexOf("|\"", StringComparison.Ordinal)].Split('|');
+        var names = Reserved();
 
         Assert.Equal(names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal), names);
         Assert.DoesNotContain(Qualified, names.Contains);

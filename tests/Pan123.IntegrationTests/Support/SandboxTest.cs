@@ -63,6 +63,19 @@ public abstract class SandboxTest : IAsyncLifetime
     public Pan123Downloader Downloader(Action<Pan123DownloadOptions>? download = null) =>
         Services(download).GetRequiredService<Pan123Downloader>();
 
+    /// <summary>
+    /// A first run of <paramref name="fileId"/> to <paramref name="name"/> that the CDN cuts off after
+    /// <paramref name="dropAfter"/> bytes and that is not retried, so it leaves a part file; its length.
+    /// </summary>
+    public async Task<long> InterruptedRunAsync(long fileId, string name, long dropAfter = 1_234_567)
+    {
+        Sandbox.Faults.DropCdnConnectionAfter(dropAfter);
+        await Assert.ThrowsAsync<Pan123DownloadException>(() => Downloader(o => o.MaxRetryAttempts = 0).DownloadFileAsync(fileId, PathOf(name)));
+        var kept = new FileInfo(PathOf(name + ".part")).Length;
+        Assert.InRange(kept, 1, dropAfter);
+        return kept;
+    }
+
     public static string Md5Of(string path)
     {
         using var file = File.OpenRead(path);
