@@ -14,11 +14,11 @@ namespace Pan123.Redis;
 internal sealed partial class FleetRedis
 {
     /// <summary>
-    /// How long a process that never reached Redis keeps trying after the connection's own first attempt
-    /// (at most 2 s with <see cref="Microsoft.Extensions.DependencyInjection.Pan123RedisBuilderExtensions.Connect"/>):
+    /// How long a process that never reached Redis tries, from the first call that needs it, the
+    /// connection included (its own timeout is at most 2 s with <see cref="Microsoft.Extensions.DependencyInjection.Pan123RedisBuilderExtensions.Connect"/>):
     /// a wrong host, port or password is a configuration error, not an outage.
     /// </summary>
-    internal static readonly TimeSpan FirstContact = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan FirstContact = TimeSpan.FromSeconds(2.5);
 
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(50), MostBackoff = TimeSpan.FromSeconds(1);
 
@@ -26,21 +26,27 @@ internal sealed partial class FleetRedis
     // WRONGTYPE) is a configuration error that waiting cannot fix.
     private static readonly string[] TransientReplies = ["LOADING", "BUSY", "MASTERDOWN", "READONLY", "TRYAGAIN", "CLUSTERDOWN"];
 
-    private readonly IConnectionMultiplexer _redis;
+    private readonly Lazy<Task<IConnectionMultiplexer>> _connecting;
     private readonly Pan123RedisOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly long _created;
     private readonly Lock _gate = new();
+    private IConnectionMultiplexer? _redis;
+    private long? _firstNeed;
     private bool _reached;
     private long? _outageSince;
 
-    public FleetRedis(IConnectionMultiplexer redis, Pan123RedisOptions options, TimeProvider time, ILogger logger, IPan123RateLimiter localLimiter, IPan123TokenStore localTokens)
+    /// <param name="connect">Opens the connection; called once, by the first call that needs Redis.</param>
+    /// <param name="options">The fleet's settings.</param>
+    /// <param name="time">The clock of the backoff and the outage tolerance.</param>
+    /// <param name="logger">Where outages are told.</param>
+    /// <param name="localLimiter">This process's own limiter.</param>
+    /// <param name="localTokens">This process's own token store.</param>
+    public FleetRedis(Func<Task<IConnectionMultiplexer>> connect, Pan123RedisOptions options, TimeProvider time, ILogger logger, IPan123RateLimiter localLimiter, IPan123TokenStore localTokens)
     {
-        (_redis, _options, _time, _logger) = (redis, options, time, logger);
+        (_options, _time, _logger) = (options, time, logger);
         (LocalLimiter, LocalTokens) = (localLimiter, localTokens);
-        _created = time.GetTimestamp();
-        _reached = redis.IsConnected;
+        _connecting = new(connect);
     }
 
     /// <summary>This process's own limiter: used while Redis is away, when <see cref="Pan123RedisOptions.FallBackToLocal"/> allows.</summary>
@@ -50,7 +56,7 @@ internal sealed partial class FleetRedis
     public IPan123TokenStore LocalTokens { get; }
 
     /// <summary>Redis, for what needs no outage handling (the lease's renewal and release, which its expiry backs).</summary>
-    public IDatabase Database => _redis.GetDatabase();
+    public IDatabase Database => (_redis ?? throw new InvalidOperationException("Redis was not reached yet.")).GetDatabase();
 
     /// <summary>The lease on the fleet's token lock.</summary>
     public TimeSpan Lease => _options.TokenLockLease >= TimeSpan.FromSeconds(1)
@@ -71,13 +77,14 @@ internal sealed partial class FleetRedis
     /// <param name="cancellationToken">Cancels the wait.</param>
     public async ValueTask<T> RunAsync<T>(string what, Func<IDatabase, Task<T>> command, Func<CancellationToken, ValueTask<T>>? local, CancellationToken cancellationToken)
     {
+        var redis = _redis ?? await ConnectAsync(what, cancellationToken).ConfigureAwait(false);
         long? waiting = null;
         var backoff = FirstBackoff;
         while (true)
         {
             try
             {
-                var result = await command(_redis.GetDatabase()).WaitAsync(cancellationToken).ConfigureAwait(false);
+                var result = await command(redis.GetDatabase()).WaitAsync(cancellationToken).ConfigureAwait(false);
                 Reached();
                 if (waiting is { } since)
                 {
@@ -91,7 +98,7 @@ internal sealed partial class FleetRedis
                 var (reached, outageAge) = Failed(e, what);
                 if (!reached)
                 {
-                    if (_time.GetElapsedTime(_created) >= FirstContact || e is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure })
+                    if (FirstContactLeft() <= TimeSpan.Zero || IsAuthenticationFailure(e))
                     {
                         throw new Pan123RedisException(what, e);
                     }
@@ -137,6 +144,40 @@ internal sealed partial class FleetRedis
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
+
+    // The connection, opened once; a connection not made within the first contact is a configuration error.
+    private async Task<IConnectionMultiplexer> ConnectAsync(string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var left = FirstContactLeft();
+            return _redis = await _connecting.Value.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new Pan123RedisException(what, new TimeoutException($"no connection within {FirstContact.TotalSeconds:0.###} s", e));
+        }
+        catch (RedisException e)
+        {
+            throw new Pan123RedisException(what, e);
+        }
+    }
+
+    // The first-contact time left, counted from the first call that needed Redis.
+    private TimeSpan FirstContactLeft()
+    {
+        long firstNeed;
+        lock (_gate)
+        {
+            firstNeed = _firstNeed ??= _time.GetTimestamp();
+        }
+
+        return FirstContact - _time.GetElapsedTime(firstNeed);
+    }
+
+    // A wrong password: StackExchange.Redis reports "no connection available" with the refused handshake inside.
+    private static bool IsAuthenticationFailure(Exception? failure) =>
+        failure is RedisConnectionException { FailureType: ConnectionFailureType.AuthenticationFailure } || failure?.InnerException is { } inner && IsAuthenticationFailure(inner);
 
     /// <summary>Whether <paramref name="failure"/> says Redis is away for now, rather than that it refused.</summary>
     internal static bool IsOutage(Exception failure) => failure switch

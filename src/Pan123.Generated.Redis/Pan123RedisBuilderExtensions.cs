@@ -24,8 +24,11 @@ public static class Pan123RedisBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var redis = new Lazy<IConnectionMultiplexer>(() => Connect(connectionString));
-        return builder.AddPan123Redis(_ => redis.Value, configure);
+        var options = FailFast(connectionString);
+
+        // Connected on the first call, asynchronously and once, however many containers share the registration.
+        var redis = new Lazy<Task<IConnectionMultiplexer>>(async () => await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false));
+        return builder.AddPan123Redis(_ => () => redis.Value, configure);
     }
 
     /// <summary>
@@ -36,7 +39,7 @@ public static class Pan123RedisBuilderExtensions
     /// <param name="configure">Key prefix, fallback and lock settings.</param>
     /// <returns>The same builder.</returns>
     public static IHttpClientBuilder AddPan123Redis(this IHttpClientBuilder builder, Action<Pan123RedisOptions>? configure = null) =>
-        builder.AddPan123Redis(sp => sp.GetRequiredService<IConnectionMultiplexer>(), configure);
+        builder.AddPan123Redis(sp => () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()), configure);
 
     /// <summary>
     /// A StackExchange.Redis connection that fails fast rather than hangs: it connects in the
@@ -45,18 +48,24 @@ public static class Pan123RedisBuilderExtensions
     /// </summary>
     /// <param name="connectionString">The configuration string.</param>
     /// <returns>The connection.</returns>
-    public static IConnectionMultiplexer Connect(string connectionString)
+    public static IConnectionMultiplexer Connect(string connectionString) => ConnectionMultiplexer.Connect(FailFast(connectionString));
+
+    private static ConfigurationOptions FailFast(string connectionString)
     {
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = false;
+
+        // One attempt, not three: a wrong password or a closed port must not hold the first call for 3 x 2 s;
+        // the connection keeps reconnecting in the background anyway.
+        options.ConnectRetry = 1;
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
         options.AsyncTimeout = Math.Min(options.AsyncTimeout, 2000);
         options.SyncTimeout = Math.Min(options.SyncTimeout, 2000);
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        return ConnectionMultiplexer.Connect(options);
+        return options;
     }
 
-    private static IHttpClientBuilder AddPan123Redis(this IHttpClientBuilder builder, Func<IServiceProvider, IConnectionMultiplexer> redis, Action<Pan123RedisOptions>? configure)
+    private static IHttpClientBuilder AddPan123Redis(this IHttpClientBuilder builder, Func<IServiceProvider, Func<Task<IConnectionMultiplexer>>> redis, Action<Pan123RedisOptions>? configure)
     {
         // AddPan123Client names the file calls' client "Pan123" (the default registration) or "Pan123.<name>".
         var registration = builder.Name == Pan123ServiceCollectionExtensions.HttpClientName ? string.Empty

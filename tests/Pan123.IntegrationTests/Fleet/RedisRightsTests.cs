@@ -77,7 +77,7 @@ public sealed class RedisRightsTests : SandboxTest
     }
 
     [RedisFact]
-    public async Task A_wrong_password_fails_within_5_seconds_and_the_message_never_holds_a_password()
+    public async Task A_wrong_password_fails_at_its_first_refusal_and_the_message_never_holds_a_password()
     {
         await using var redis = await RedisServer.StartAsync(AdminPassword);
         var clock = Stopwatch.StartNew();
@@ -85,10 +85,34 @@ public sealed class RedisRightsTests : SandboxTest
 
         var error = await Assert.ThrowsAsync<Pan123RedisException>(() => worker.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001).WaitAsync(TimeSpan.FromSeconds(30)));
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}: {error}");
+        // At its first refusal: not after the 2.5 s a Redis that never answers is given.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"took {clock.Elapsed}: {error}");
         Assert.DoesNotContain("wrong-pw-77aa31", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(AdminPassword, error.ToString(), StringComparison.Ordinal);
         Assert.Equal(0, Sandbox.TokensIssued);
+    }
+
+    [RedisFact]
+    public async Task A_redis_that_accepts_but_never_answers_fails_within_5_seconds()
+    {
+        // Frozen before the worker's first call: the kernel accepts the connection, Redis never says a word.
+        await using var redis = await RedisServer.StartAsync();
+        await redis.FreezeAsync();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            await using var worker = Worker(redis.ConnectionString, "pan123");
+
+            var error = await Assert.ThrowsAsync<Pan123RedisException>(() => worker.GetRequiredService<IPan123FilesClient>().GetFileDetailAsync(1001).WaitAsync(TimeSpan.FromSeconds(30)));
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}: {error}");
+            Assert.Contains("Redis is unreachable", error.Message, StringComparison.Ordinal);
+            Assert.Equal(0, Sandbox.TokensIssued);
+        }
+        finally
+        {
+            await redis.ThawAsync();
+        }
     }
 
     [Fact]
