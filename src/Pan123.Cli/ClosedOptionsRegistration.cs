@@ -1,11 +1,11 @@
+namespace Pan123.Cli;
+
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-
-namespace Pan123.Cli;
 
 /// <summary>
 /// Start-up of the native pan123: the DI container closes its open generic options services

@@ -1,6 +1,6 @@
-using System.CommandLine;
-
 namespace Pan123.Cli;
+
+using System.CommandLine;
 
 /// <summary>What every command does around its own work: connect, run, map failures to exit codes (the work returns its own code when it has one, as a batch does).</summary>
 internal static class CommandRunner

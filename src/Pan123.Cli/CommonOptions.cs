@@ -1,6 +1,6 @@
-using System.CommandLine;
-
 namespace Pan123.Cli;
+
+using System.CommandLine;
 
 /// <summary>The settings every command takes.</summary>
 internal sealed record CommonSettings(string? BaseUrl, bool UseSandbox, bool Verbose);

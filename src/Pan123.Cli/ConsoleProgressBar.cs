@@ -1,6 +1,6 @@
-using System.Globalization;
-
 namespace Pan123.Cli;
+
+using System.Globalization;
 
 /// <summary>A one-line progress bar on stderr, redrawn in place. Synchronous on purpose: reports arrive in order.</summary>
 internal sealed class ConsoleProgressBar(TextWriter error) : IProgress<DownloadProgress>

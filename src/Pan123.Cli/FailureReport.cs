@@ -1,6 +1,6 @@
-using System.Net.Sockets;
-
 namespace Pan123.Cli;
+
+using System.Net.Sockets;
 
 /// <summary>Turns a failure into one readable stderr line and the documented exit code; no stack traces unless --verbose.</summary>
 internal static class FailureReport

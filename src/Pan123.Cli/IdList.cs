@@ -1,6 +1,6 @@
-using System.Globalization;
-
 namespace Pan123.Cli;
+
+using System.Globalization;
 
 /// <summary>
 /// The ids of <c>--from-file</c>: one positive file id per line; <c>-</c> reads standard input; blank

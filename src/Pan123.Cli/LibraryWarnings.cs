@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Logging;
-
 namespace Pan123.Cli;
+
+using Microsoft.Extensions.Logging;
 
 /// <summary>
 /// The library's log entries a user or an operator must see, on standard error as <c>pan123: warning: ...</c>

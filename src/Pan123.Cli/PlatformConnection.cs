@@ -1,8 +1,8 @@
+namespace Pan123.Cli;
+
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-
-namespace Pan123.Cli;
 
 /// <summary>
 /// The services one command runs with: the library registered with AddPan123Client against the

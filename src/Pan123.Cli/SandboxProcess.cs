@@ -1,6 +1,6 @@
-using System.Diagnostics;
-
 namespace Pan123.Cli;
+
+using System.Diagnostics;
 
 /// <summary>
 /// The sandbox platform as a child process (<c>sandbox/pan123-sandbox.dll</c> beside pan123.dll),

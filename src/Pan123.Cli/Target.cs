@@ -1,7 +1,7 @@
+namespace Pan123.Cli;
+
 using System.CommandLine;
 using System.Globalization;
-
-namespace Pan123.Cli;
 
 /// <summary>What a command points at: an id (0 is the root folder) or a path on the drive (<c>/docs/report.pdf</c>).</summary>
 internal sealed record Target(long? Id, string? Path)

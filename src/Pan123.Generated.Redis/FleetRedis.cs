@@ -1,7 +1,7 @@
+namespace Pan123.Redis;
+
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
-
-namespace Pan123.Redis;
 
 /// <summary>
 /// The one way the library talks to Redis, and the owner of what happens while Redis is away. A Redis

@@ -1,12 +1,13 @@
+using Pan123;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Pan123;
 using Pan123.Redis;
 using StackExchange.Redis;
-
-namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Shares a 123pan registration's tokens, rate limits and 429 backoff with every process and machine of the account, through Redis.</summary>
 public static class Pan123RedisBuilderExtensions

@@ -1,6 +1,6 @@
-using StackExchange.Redis;
-
 namespace Pan123.Redis;
+
+using StackExchange.Redis;
 
 /// <summary>
 /// Redis, which holds the fleet's tokens and limits, could not be reached (never since the process

@@ -1,8 +1,8 @@
+namespace Pan123.Redis;
+
 using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
-
-namespace Pan123.Redis;
 
 /// <summary>
 /// The keys of one account on one platform address: <c>&lt;prefix&gt;:&lt;account hash&gt;:...</c>. The

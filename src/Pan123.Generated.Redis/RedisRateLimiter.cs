@@ -1,6 +1,6 @@
-using StackExchange.Redis;
-
 namespace Pan123.Redis;
+
+using StackExchange.Redis;
 
 /// <summary>
 /// The per-operation limits of one account, shared by the fleet: a sliding window (<see cref="Window"/>)

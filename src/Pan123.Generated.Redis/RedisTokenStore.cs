@@ -1,7 +1,7 @@
+namespace Pan123.Redis;
+
 using Newtonsoft.Json.Linq;
 using StackExchange.Redis;
-
-namespace Pan123.Redis;
 
 /// <summary>
 /// The token store on Redis: any number of processes on any number of machines make one token

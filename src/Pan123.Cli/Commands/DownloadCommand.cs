@@ -1,6 +1,6 @@
-using System.CommandLine;
-
 namespace Pan123.Cli.Commands;
+
+using System.CommandLine;
 
 /// <summary>
 /// <c>pan123 download &lt;fileId|folderId|/path&gt; [-o PATH] [-r] [--parallel N] [--connections N] [--force] [--no-verify] [--direct]</c>

@@ -1,7 +1,7 @@
+namespace Pan123.Cli.Commands;
+
 using System.CommandLine;
 using Newtonsoft.Json.Linq;
-
-namespace Pan123.Cli.Commands;
 
 /// <summary>
 /// <c>pan123 download-info &lt;fileId&gt; [--json] [--direct]</c>: prints the file's download link (or its direct link);

@@ -1,7 +1,7 @@
+namespace Pan123.Cli.Commands;
+
 using System.CommandLine;
 using System.Net;
-
-namespace Pan123.Cli.Commands;
 
 /// <summary>
 /// <c>pan123 login [--redirect-uri URI] [--manual]</c> and <c>pan123 logout</c>: a user authorizes the

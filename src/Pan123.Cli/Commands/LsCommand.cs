@@ -1,8 +1,8 @@
+namespace Pan123.Cli.Commands;
+
 using System.CommandLine;
 using System.Globalization;
 using Newtonsoft.Json.Linq;
-
-namespace Pan123.Cli.Commands;
 
 /// <summary><c>pan123 ls &lt;folderId|/path&gt; [--json]</c>: a folder's entries, trashed ones left out.</summary>
 internal static class LsCommand

@@ -1,6 +1,6 @@
-using System.CommandLine;
-
 namespace Pan123.Cli.Commands;
+
+using System.CommandLine;
 
 /// <summary>
 /// <c>pan123 sandbox</c>: runs the sandbox platform (a child process, see <see cref="SandboxProcess"/>)

@@ -1,8 +1,8 @@
+namespace Pan123.Cli.Commands;
+
 using System.CommandLine;
 using System.Globalization;
 using Newtonsoft.Json.Linq;
-
-namespace Pan123.Cli.Commands;
 
 /// <summary><c>pan123 whoami [--json]</c>: the account the credentials act for (GET /api/v1/user/info).</summary>
 internal static class WhoamiCommand

@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using Microsoft.Extensions.Logging;
-
 namespace Pan123;
 
 /// <summary>
@@ -9,7 +6,7 @@ namespace Pan123;
 /// cannot refresh (a static token), reaches the caller as <see cref="Pan123ApiException"/>. The token
 /// request itself carries no bearer token, so a failing refresh can never recurse.
 /// </summary>
-internal sealed class AccessTokenRefreshHandler(IPan123TokenProvider tokens, TokenLimitGuard limit, ILogger logger) : DelegatingHandler
+internal sealed class AccessTokenRefreshHandler(IPan123TokenProvider tokens, TokenLimitGuard limit, Microsoft.Extensions.Logging.ILogger logger) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -35,7 +32,7 @@ internal sealed class AccessTokenRefreshHandler(IPan123TokenProvider tokens, Tok
         Pan123Log.TokenRejected(logger, OperationName.Of(request));
         Pan123Telemetry.Retry(System.Diagnostics.Activity.Current, OperationName.IdOf(request) ?? "unknown", "token_renewal", AttemptLoggingHandler.AttemptsOf(request) + 1);
         response.Dispose();
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", fresh);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", fresh);
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 }

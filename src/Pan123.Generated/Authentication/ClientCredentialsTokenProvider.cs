@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Pan123;
 
 /// <summary>
@@ -61,7 +58,7 @@ public sealed class ClientCredentialsTokenProvider : IPan123TokenProvider, IDisp
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Where token requests and store problems are logged (never with a token or the secret).</summary>
-    public ILogger Logger { get; init; } = NullLogger.Instance;
+    public Microsoft.Extensions.Logging.ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <inheritdoc />
     public ValueTask<string> GetAccessTokenAsync(CancellationToken cancellationToken = default) => _flight.GetAccessTokenAsync(cancellationToken);

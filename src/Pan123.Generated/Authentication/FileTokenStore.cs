@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Newtonsoft.Json;
-using Newtonsoft.Json.Linq;
-
 namespace Pan123;
 
 /// <summary>
@@ -44,7 +39,7 @@ public sealed class FileTokenStore : IPan123TokenStore
     public string FilePath => _path;
 
     /// <summary>Receives a warning when a file that cannot be trusted is kept aside.</summary>
-    public ILogger Logger { get; init; } = NullLogger.Instance;
+    public Microsoft.Extensions.Logging.ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     /// <inheritdoc />
     public async ValueTask<CachedAccessToken?> ReadAsync(string key, CancellationToken cancellationToken = default)
@@ -134,7 +129,7 @@ public sealed class FileTokenStore : IPan123TokenStore
 
         var entries = file.Entries ?? [];
         entries[key] = TokenEntry.ToJson(token);
-        var document = new JObject { ["format"] = Format, ["entries"] = entries };
+        var document = new Newtonsoft.Json.Linq.JObject { ["format"] = Format, ["entries"] = entries };
 
         var temporary = _path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Options = FileOptions.Asynchronous };
@@ -151,7 +146,7 @@ public sealed class FileTokenStore : IPan123TokenStore
                 var writer = new StreamWriter(stream);
                 await using (writer.ConfigureAwait(false))
                 {
-                    await writer.WriteAsync(document.ToString(Formatting.Indented).AsMemory(), cancellationToken).ConfigureAwait(false);
+                    await writer.WriteAsync(document.ToString(Newtonsoft.Json.Formatting.Indented).AsMemory(), cancellationToken).ConfigureAwait(false);
                     await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
 
                     // On disk before the rename: an OAuth pair lost to a power cut cannot be fetched again.
@@ -185,7 +180,7 @@ public sealed class FileTokenStore : IPan123TokenStore
     }
 
     /// <summary>The entries of the cache file, or why it cannot be trusted (null entries and no problem: there is none).</summary>
-    private readonly record struct StoreFile(JObject? Entries, string? Problem);
+    private readonly record struct StoreFile(Newtonsoft.Json.Linq.JObject? Entries, string? Problem);
 
     private async Task<StoreFile> ReadEntriesAsync(CancellationToken cancellationToken)
     {
@@ -201,12 +196,12 @@ public sealed class FileTokenStore : IPan123TokenStore
                 return new(null, "is readable by others than its owner");
             }
 
-            var document = JObject.Parse(await System.IO.File.ReadAllTextAsync(_path, cancellationToken).ConfigureAwait(false));
-            return document.Value<string>("format") == Format && document["entries"] is JObject entries
-                ? new((JObject)entries.DeepClone(), null)
+            var document = Newtonsoft.Json.Linq.JObject.Parse(await System.IO.File.ReadAllTextAsync(_path, cancellationToken).ConfigureAwait(false));
+            return document.Value<string>("format") == Format && document["entries"] is Newtonsoft.Json.Linq.JObject entries
+                ? new((Newtonsoft.Json.Linq.JObject)entries.DeepClone(), null)
                 : new(null, $"is not a {Format} file");
         }
-        catch (Exception e) when (e is JsonException or InvalidCastException)
+        catch (Exception e) when (e is Newtonsoft.Json.JsonException or InvalidCastException)
         {
             return new(null, "is not valid JSON of the cache's format");
         }

@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Pan123;
 
 /// <summary>
@@ -45,7 +42,7 @@ public sealed class OAuthTokenProvider : IPan123TokenProvider, IDisposable
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Where refreshes are logged (never with a token or the secret).</summary>
-    public ILogger Logger { get; init; } = NullLogger.Instance;
+    public Microsoft.Extensions.Logging.ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     // The key of the user's pair in the store: plumbing, which Pan123OAuth's read and forget methods hide.
     internal static string StoreKey(string cacheScope, string clientId) => TokenStoreKey.For(cacheScope, "oauth", clientId);

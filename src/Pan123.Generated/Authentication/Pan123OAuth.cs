@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Pan123;
 
 /// <summary>
@@ -20,7 +18,7 @@ public static class Pan123OAuth
 
     /// <summary>A fresh, unguessable <c>state</c> for one authorization.</summary>
     /// <returns>32 hex characters from a cryptographic random source.</returns>
-    public static string CreateState() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+    public static string CreateState() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     /// <summary>The authorize page's address for this app, redirect, scope and state.</summary>
     /// <param name="clientId">The OAuth app's client id.</param>
@@ -61,7 +59,7 @@ public static class Pan123OAuth
         ArgumentNullException.ThrowIfNull(exchange);
         var (callback, expectedState) = (exchange.Callback, exchange.ExpectedState);
         var query = System.Web.HttpUtility.ParseQueryString(callback.Query);
-        if (!CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(query["state"] ?? string.Empty), System.Text.Encoding.UTF8.GetBytes(expectedState)))
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(query["state"] ?? string.Empty), System.Text.Encoding.UTF8.GetBytes(expectedState)))
         {
             throw new ArgumentException("The redirect's state does not match the one sent to the authorize page: refused, nothing was exchanged (another page may have started this redirect).", nameof(exchange));
         }

@@ -1,21 +1,18 @@
-using System.Globalization;
-using Newtonsoft.Json.Linq;
-
 namespace Pan123;
 
 /// <summary>How every token store writes a <see cref="CachedAccessToken"/> as JSON, and reads it back (anything unreadable is no token).</summary>
 internal static class TokenEntry
 {
-    public static JObject ToJson(CachedAccessToken token)
+    public static Newtonsoft.Json.Linq.JObject ToJson(CachedAccessToken token)
     {
-        var entry = new JObject
+        var entry = new Newtonsoft.Json.Linq.JObject
         {
             ["accessToken"] = token.AccessToken,
-            ["expiredAt"] = token.ExpiredAt.ToString("O", CultureInfo.InvariantCulture),
+            ["expiredAt"] = token.ExpiredAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         };
         if (token.ObtainedAt is { } obtainedAt)
         {
-            entry["obtainedAt"] = obtainedAt.ToString("O", CultureInfo.InvariantCulture);
+            entry["obtainedAt"] = obtainedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         }
 
         if (token.RefreshToken is { } refreshToken)
@@ -27,11 +24,11 @@ internal static class TokenEntry
         return entry;
     }
 
-    public static CachedAccessToken? FromJson(JToken? json)
+    public static CachedAccessToken? FromJson(Newtonsoft.Json.Linq.JToken? json)
     {
         try
         {
-            return json is JObject entry
+            return json is Newtonsoft.Json.Linq.JObject entry
                 && entry.Value<string>("accessToken") is { Length: > 0 } token
                 && Time(entry.Value<string>("expiredAt")) is { } expiredAt
                 ? new CachedAccessToken(token, expiredAt)
@@ -49,5 +46,5 @@ internal static class TokenEntry
     }
 
     private static DateTimeOffset? Time(string? text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value) ? value : null;
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value) ? value : null;
 }

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Pan123;
 
 /// <summary>
@@ -25,7 +23,7 @@ internal sealed class EnvelopeContent : HttpContent
 
     public ReadOnlySpan<byte> Span => _body.Span;
 
-    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
         stream.WriteAsync(_body.Memory).AsTask();
 
     protected override bool TryComputeLength(out long length)

@@ -1,6 +1,6 @@
-using System.Text.Json;
-
 namespace Pan123;
+
+using System.Text.Json;
 
 /// <summary>
 /// What the envelope of a response says about success, read from the buffered body with
@@ -24,10 +24,10 @@ internal readonly record struct EnvelopeStatus(int? Code, string? Message, strin
             return Invalid("the body is empty");
         }
 
-        var json = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        var json = new System.Text.Json.Utf8JsonReader(body, new System.Text.Json.JsonReaderOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip });
         try
         {
-            if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
+            if (!json.Read() || json.TokenType != System.Text.Json.JsonTokenType.StartObject)
             {
                 return Invalid("the body is not a JSON object");
             }
@@ -35,35 +35,35 @@ internal readonly record struct EnvelopeStatus(int? Code, string? Message, strin
             int? code = null;
             string? message = null, traceId = null;
             var hasData = false;
-            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+            while (json.Read() && json.TokenType == System.Text.Json.JsonTokenType.PropertyName)
             {
                 if (json.ValueTextEquals("code"u8))
                 {
                     json.Read();
-                    code = json.TokenType == JsonTokenType.Number && json.TryGetInt32(out var number) ? number
-                        : throw new JsonException("code is not an integer");
+                    code = json.TokenType == System.Text.Json.JsonTokenType.Number && json.TryGetInt32(out var number) ? number
+                        : throw new System.Text.Json.JsonException("code is not an integer");
                 }
                 else if (json.ValueTextEquals("message"u8))
                 {
                     json.Read();
-                    message = json.TokenType == JsonTokenType.String ? json.GetString() : null;
+                    message = json.TokenType == System.Text.Json.JsonTokenType.String ? json.GetString() : null;
                 }
                 else if (json.ValueTextEquals("x-traceID"u8))
                 {
                     json.Read();
-                    traceId = json.TokenType == JsonTokenType.String ? json.GetString() : null;
+                    traceId = json.TokenType == System.Text.Json.JsonTokenType.String ? json.GetString() : null;
                 }
                 else
                 {
                     var isData = json.ValueTextEquals("data"u8);
                     json.Read();
-                    hasData |= isData && json.TokenType != JsonTokenType.Null;
+                    hasData |= isData && json.TokenType != System.Text.Json.JsonTokenType.Null;
                     json.Skip();
                 }
             }
 
             // A body cut short (a dropped connection, a truncating proxy) ends before the closing brace.
-            if (json.TokenType != JsonTokenType.EndObject || json.CurrentDepth != 0)
+            if (json.TokenType != System.Text.Json.JsonTokenType.EndObject || json.CurrentDepth != 0)
             {
                 return Invalid("the body is not valid JSON (it ends early)");
             }
@@ -72,7 +72,7 @@ internal readonly record struct EnvelopeStatus(int? Code, string? Message, strin
                 ? Invalid("the JSON body has no envelope code")
                 : new EnvelopeStatus(code, message, traceId, hasData, Problem: null);
         }
-        catch (JsonException)
+        catch (System.Text.Json.JsonException)
         {
             return Invalid("the body is not valid JSON");
         }

@@ -1,9 +1,3 @@
-using System.Buffers;
-using System.Diagnostics.CodeAnalysis;
-using System.Net.Http.Headers;
-using System.Text;
-using Newtonsoft.Json;
-
 namespace Pan123;
 
 /// <summary>
@@ -18,62 +12,62 @@ internal static class JsonBody
         "when an app is trimmed, and falls back to reflection where dynamic code is missing; the native pan123's tests " +
         "run every command through it.";
 
-    private static readonly JsonSerializerSettings Settings;
-    private static readonly JsonSerializer Serializer;
+    private static readonly Newtonsoft.Json.JsonSerializerSettings Settings;
+    private static readonly Newtonsoft.Json.JsonSerializer Serializer;
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = KeptModels)]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = KeptModels)]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = KeptModels)]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = KeptModels)]
     static JsonBody()
     {
-        Settings = Pan123JsonSettings.Apply(new JsonSerializerSettings());
-        Serializer = JsonSerializer.Create(Settings);
+        Settings = Pan123JsonSettings.Apply(new Newtonsoft.Json.JsonSerializerSettings());
+        Serializer = Newtonsoft.Json.JsonSerializer.Create(Settings);
     }
 
     // Native AOT (issue 16): Newtonsoft fills the models' AdditionalProperties ([JsonExtensionData]) through
     // the dictionary's methods, found by reflection; these keep them when the app is trimmed.
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicProperties, typeof(Dictionary<string, object>))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicProperties, typeof(IDictionary<string, object>))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties, typeof(Dictionary<string, object>))]
+    [System.Diagnostics.CodeAnalysis.DynamicDependency(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods | System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicProperties, typeof(IDictionary<string, object>))]
     public static T? Deserialize<T>(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.StartsWith(Encoding.UTF8.Preamble))
+        if (utf8.StartsWith(System.Text.Encoding.UTF8.Preamble))
         {
-            utf8 = utf8[Encoding.UTF8.Preamble.Length..];
+            utf8 = utf8[System.Text.Encoding.UTF8.Preamble.Length..];
         }
 
-        var chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(utf8.Length));
+        var chars = System.Buffers.ArrayPool<char>.Shared.Rent(System.Text.Encoding.UTF8.GetMaxCharCount(utf8.Length));
         try
         {
-            var count = Encoding.UTF8.GetChars(utf8, chars);
-            using var json = new JsonTextReader(new CharArrayReader(chars, count)) { ArrayPool = PooledChars.Instance };
+            var count = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+            using var json = new Newtonsoft.Json.JsonTextReader(new CharArrayReader(chars, count)) { ArrayPool = PooledChars.Instance };
             return Serializer.Deserialize<T>(json);
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(chars);
+            System.Buffers.ArrayPool<char>.Shared.Return(chars);
         }
     }
 
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = KeptModels)]
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = KeptModels)]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = KeptModels)]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = KeptModels)]
     public static HttpContent CreateContent(object body)
     {
-        var content = new StringContent(JsonConvert.SerializeObject(body, Settings), Encoding.UTF8);
-        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var content = new StringContent(Newtonsoft.Json.JsonConvert.SerializeObject(body, Settings), System.Text.Encoding.UTF8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         return content;
     }
 
     /// <summary>Lets JsonTextReader rent its buffer instead of allocating one per call.</summary>
-    private sealed class PooledChars : IArrayPool<char>
+    private sealed class PooledChars : Newtonsoft.Json.IArrayPool<char>
     {
         public static readonly PooledChars Instance = new();
 
-        public char[] Rent(int minimumLength) => ArrayPool<char>.Shared.Rent(minimumLength);
+        public char[] Rent(int minimumLength) => System.Buffers.ArrayPool<char>.Shared.Rent(minimumLength);
 
         public void Return(char[]? array)
         {
             if (array is not null)
             {
-                ArrayPool<char>.Shared.Return(array);
+                System.Buffers.ArrayPool<char>.Shared.Return(array);
             }
         }
     }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Pan123;
 
 /// <summary>An OAuth-style refusal, <c>{"error": "...", "error_description": "..."}</c>, as the OAuth token endpoint may answer.</summary>
@@ -9,19 +7,19 @@ internal readonly record struct OAuthError(string Error, string? Description)
     {
         try
         {
-            var json = new Utf8JsonReader(body);
+            var json = new System.Text.Json.Utf8JsonReader(body);
             string? error = null, description = null;
-            if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
+            if (!json.Read() || json.TokenType != System.Text.Json.JsonTokenType.StartObject)
             {
                 return null;
             }
 
-            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+            while (json.Read() && json.TokenType == System.Text.Json.JsonTokenType.PropertyName)
             {
                 var isError = json.ValueTextEquals("error"u8);
                 var isDescription = json.ValueTextEquals("error_description"u8);
                 json.Read();
-                if (json.TokenType == JsonTokenType.String && (isError || isDescription))
+                if (json.TokenType == System.Text.Json.JsonTokenType.String && (isError || isDescription))
                 {
                     (error, description) = isError ? (json.GetString(), description) : (error, json.GetString());
                 }
@@ -33,7 +31,7 @@ internal readonly record struct OAuthError(string Error, string? Description)
 
             return error is { Length: > 0 } ? new OAuthError(error, description) : null;
         }
-        catch (JsonException)
+        catch (System.Text.Json.JsonException)
         {
             return null;
         }

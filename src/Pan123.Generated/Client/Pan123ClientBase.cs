@@ -1,8 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
-using Newtonsoft.Json;
-
 namespace Pan123;
 
 /// <summary>
@@ -20,7 +15,7 @@ public abstract class Pan123ClientBase
 
     // The header for the token last sent: a token lives for days, so calls share one header value
     // instead of each building its own. A race only builds one more.
-    private AuthenticationHeaderValue? _authorization;
+    private System.Net.Http.Headers.AuthenticationHeaderValue? _authorization;
 
     private protected Pan123ClientBase(Pan123ClientConfiguration configuration)
     {
@@ -46,7 +41,7 @@ public abstract class Pan123ClientBase
             var authorization = _authorization;
             if (authorization is null || !string.Equals(authorization.Parameter, token, StringComparison.Ordinal))
             {
-                _authorization = authorization = new AuthenticationHeaderValue("Bearer", token);
+                _authorization = authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             }
 
             request.Headers.Authorization = authorization;
@@ -99,7 +94,7 @@ public abstract class Pan123ClientBase
     private static T Read<T>(HttpResponseMessage response, int status, ReadOnlySpan<byte> body, EnvelopeStatus? parsed)
         where T : class
     {
-        JsonException? mismatch = null;
+        Newtonsoft.Json.JsonException? mismatch = null;
         if (status == 200)
         {
             // The common case costs one parse: the typed read. Only when it fails, or finds an error
@@ -112,7 +107,7 @@ public abstract class Pan123ClientBase
                     return result;
                 }
             }
-            catch (JsonException e)
+            catch (Newtonsoft.Json.JsonException e)
             {
                 mismatch = e;
             }
@@ -136,18 +131,18 @@ public abstract class Pan123ClientBase
 
         if (mismatch is not null && secrets.Redact(mismatch.Message) is var redacted && !ReferenceEquals(redacted, mismatch.Message))
         {
-            mismatch = new JsonSerializationException(redacted);
+            mismatch = new Newtonsoft.Json.JsonSerializationException(redacted);
         }
 
         var problem =
-            status != 200 ? "unexpected HTTP status " + status.ToString(CultureInfo.InvariantCulture) + " " + response.ReasonPhrase
+            status != 200 ? "unexpected HTTP status " + status.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + response.ReasonPhrase
             : !envelope.IsEnvelope ? envelope.Problem
             : !envelope.HasData ? "code 0 without data"
             : "the data does not match the contract: " + mismatch?.Message;
 
         // The whole body is redacted before it is cut, so no token straddles the cut; an answer that hands
         // out tokens is not shown at all (the problem names the field that did not fit).
-        var excerpt = secrets.InAnswer ? null : Pan123ProtocolException.Excerpt(secrets.Redact(Encoding.UTF8.GetString(body)));
+        var excerpt = secrets.InAnswer ? null : Pan123ProtocolException.Excerpt(secrets.Redact(System.Text.Encoding.UTF8.GetString(body)));
         throw new Pan123ProtocolException(OperationName.Of(response.RequestMessage), status, problem!, envelope.TraceId, excerpt, mismatch);
     }
 

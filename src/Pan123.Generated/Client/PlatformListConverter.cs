@@ -1,5 +1,3 @@
-using Newtonsoft.Json;
-
 namespace Pan123;
 
 /// <summary>
@@ -7,16 +5,16 @@ namespace Pan123;
 /// (<c>x-platform-format: list</c>, e.g. user/info's <c>vipInfo</c>): read as a list either way.
 /// </summary>
 /// <typeparam name="T">The item's model.</typeparam>
-internal sealed class PlatformListConverter<T> : JsonConverter<ICollection<T>?>
+internal sealed class PlatformListConverter<T> : Newtonsoft.Json.JsonConverter<ICollection<T>?>
 {
-    public override ICollection<T>? ReadJson(JsonReader reader, Type objectType, ICollection<T>? existingValue, bool hasExistingValue, JsonSerializer serializer) =>
+    public override ICollection<T>? ReadJson(Newtonsoft.Json.JsonReader reader, Type objectType, ICollection<T>? existingValue, bool hasExistingValue, Newtonsoft.Json.JsonSerializer serializer) =>
         reader.TokenType switch
         {
-            JsonToken.Null or JsonToken.Undefined => null,
-            JsonToken.StartArray => serializer.Deserialize<List<T>>(reader),
-            JsonToken.StartObject => serializer.Deserialize<T>(reader) is { } item ? [item] : [],
-            _ => throw new JsonSerializationException($"an array or an object was expected, not {reader.TokenType}."),
+            Newtonsoft.Json.JsonToken.Null or Newtonsoft.Json.JsonToken.Undefined => null,
+            Newtonsoft.Json.JsonToken.StartArray => serializer.Deserialize<List<T>>(reader),
+            Newtonsoft.Json.JsonToken.StartObject => serializer.Deserialize<T>(reader) is { } item ? [item] : [],
+            _ => throw new Newtonsoft.Json.JsonSerializationException($"an array or an object was expected, not {reader.TokenType}."),
         };
 
-    public override void WriteJson(JsonWriter writer, ICollection<T>? value, JsonSerializer serializer) => serializer.Serialize(writer, value);
+    public override void WriteJson(Newtonsoft.Json.JsonWriter writer, ICollection<T>? value, Newtonsoft.Json.JsonSerializer serializer) => serializer.Serialize(writer, value);
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace Pan123;
 
 /// <summary>
@@ -35,7 +33,7 @@ internal readonly struct ResponseBody : IDisposable
         }
 
         // One byte more than announced, so the read that finds the end needs no larger buffer.
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max((int)expected + 1, 1024));
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max((int)expected + 1, 1024));
         var used = 0;
         try
         {
@@ -48,9 +46,9 @@ internal readonly struct ResponseBody : IDisposable
 
                 if (used == buffer.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxLength + 1));
+                    var larger = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxLength + 1));
                     buffer.AsSpan(0, used).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
                     buffer = larger;
                 }
 
@@ -67,12 +65,12 @@ internal readonly struct ResponseBody : IDisposable
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
             throw;
         }
     }
 
-    public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
+    public void Dispose() => System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
 
     private static InvalidDataException TooLong() =>
         new($"the body is larger than {MaxLength / (1024 * 1024)} MiB, which no platform answer is");

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Pan123;
 
 /// <summary>
@@ -88,7 +86,7 @@ internal readonly struct Secrets
         return text;
     }
 
-    private static bool IsSecretProperty(ref Utf8JsonReader reader)
+    private static bool IsSecretProperty(ref System.Text.Json.Utf8JsonReader reader)
     {
         foreach (var name in SecretProperties)
         {
@@ -111,17 +109,17 @@ internal readonly struct Secrets
 
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+            var reader = new System.Text.Json.Utf8JsonReader(json, new System.Text.Json.JsonReaderOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip });
             while (reader.Read())
             {
-                if (reader.TokenType == JsonTokenType.PropertyName && IsSecretProperty(ref reader)
-                    && reader.Read() && reader.TokenType == JsonTokenType.String && reader.GetString() is { Length: >= MinimumSecretLength } value)
+                if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && IsSecretProperty(ref reader)
+                    && reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.String && reader.GetString() is { Length: >= MinimumSecretLength } value)
                 {
                     (values ??= []).Add(value);
                 }
             }
         }
-        catch (JsonException)
+        catch (System.Text.Json.JsonException)
         {
             // Not JSON, or cut short: whatever was read before the fault is kept.
         }

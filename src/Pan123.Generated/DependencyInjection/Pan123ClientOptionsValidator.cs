@@ -1,12 +1,9 @@
-using System.Net;
-using Microsoft.Extensions.Options;
-
 namespace Pan123;
 
 /// <summary>Checks <see cref="Pan123ClientOptions"/> at start-up, so a bad setting fails before the first request.</summary>
-internal sealed class Pan123ClientOptionsValidator : IValidateOptions<Pan123ClientOptions>
+internal sealed class Pan123ClientOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<Pan123ClientOptions>
 {
-    public ValidateOptionsResult Validate(string? name, Pan123ClientOptions options)
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, Pan123ClientOptions options)
     {
         var failures = new List<string>();
         if (BaseAddressProblem(options.BaseAddress) is { } addressProblem)
@@ -42,7 +39,7 @@ internal sealed class Pan123ClientOptionsValidator : IValidateOptions<Pan123Clie
             failures.Add($"Pan123ClientOptions.RequestsPerSecond is keyed by operation id (GetDownloadInfo, GetAccessToken), not by path: '{path}'.");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Count == 0 ? Microsoft.Extensions.Options.ValidateOptionsResult.Success : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
     }
 
     internal static string? BaseAddressProblem(Uri? address) =>
@@ -53,5 +50,5 @@ internal sealed class Pan123ClientOptionsValidator : IValidateOptions<Pan123Clie
         : $"Pan123ClientOptions.BaseAddress '{address}' must use https (plain http is accepted only on loopback): the access token travels in its requests.";
 
     internal static bool IsLoopback(Uri address) =>
-        address.IsLoopback || (IPAddress.TryParse(address.DnsSafeHost, out var ip) && IPAddress.IsLoopback(ip));
+        address.IsLoopback || (System.Net.IPAddress.TryParse(address.DnsSafeHost, out var ip) && System.Net.IPAddress.IsLoopback(ip));
 }

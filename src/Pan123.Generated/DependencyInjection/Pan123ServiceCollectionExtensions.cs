@@ -1,13 +1,14 @@
+using Pan123;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Pan123;
 using Polly;
 using Polly.RateLimiting;
-
-namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the 123pan clients with an <see cref="IServiceCollection"/>.</summary>
 public static class Pan123ServiceCollectionExtensions

@@ -1,12 +1,10 @@
-using Microsoft.Extensions.Logging;
-
 namespace Pan123;
 
 /// <summary>
 /// Logs every attempt that reaches the wire (inside the retries): operation, HTTP status, envelope
 /// code, x-traceID and duration. Neither headers nor the query are logged, so no token leaks.
 /// </summary>
-internal sealed class AttemptLoggingHandler(ILogger logger, TimeProvider time) : DelegatingHandler
+internal sealed class AttemptLoggingHandler(Microsoft.Extensions.Logging.ILogger logger, TimeProvider time) : DelegatingHandler
 {
     private static readonly HttpRequestOptionsKey<int> AttemptKey = new("Pan123.Attempt");
 
@@ -19,7 +17,7 @@ internal sealed class AttemptLoggingHandler(ILogger logger, TimeProvider time) :
         request.Options.Set(AttemptKey, attempt);
         var started = time.GetTimestamp();
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (logger.IsEnabled(LogLevel.Information))
+        if (logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
         {
             var envelope = ResponseEnvelope.Of(response);
             Pan123Log.Attempt(logger, OperationName.Of(request), attempt, (int)response.StatusCode, envelope.Code, envelope.TraceId, (long)time.GetElapsedTime(started).TotalMilliseconds);

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
-
 namespace Pan123;
 
 /// <summary>
@@ -10,19 +7,19 @@ namespace Pan123;
 /// </summary>
 internal sealed class DownloadTrace : IDisposable
 {
-    private readonly Activity? _span;
-    private readonly ILogger _logger;
+    private readonly System.Diagnostics.Activity? _span;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly long _fileId;
     private long _bytes;
     private string _outcome = "error";
 
-    public DownloadTrace(long fileId, Pan123LinkSource linkSource, ILogger logger, TimeProvider time)
+    public DownloadTrace(long fileId, Pan123LinkSource linkSource, Microsoft.Extensions.Logging.ILogger logger, TimeProvider time)
     {
         (_fileId, _logger, _time) = (fileId, logger, time);
         _started = time.GetTimestamp();
-        _span = Pan123Telemetry.Source.StartActivity("Pan123 Download", ActivityKind.Internal);
+        _span = Pan123Telemetry.Source.StartActivity("Pan123 Download", System.Diagnostics.ActivityKind.Internal);
         _span?.SetTag("pan123.file_id", fileId);
         _span?.SetTag("pan123.link_source", linkSource == Pan123LinkSource.DirectLink ? "direct_link" : "download_info");
     }
@@ -66,7 +63,7 @@ internal sealed class DownloadTrace : IDisposable
     public void Resuming(long held, long size)
     {
         Pan123Telemetry.Resumed();
-        _span?.AddEvent(new ActivityEvent("pan123.resume", tags: new ActivityTagsCollection { ["pan123.resumed_from"] = held }));
+        _span?.AddEvent(new System.Diagnostics.ActivityEvent("pan123.resume", tags: new System.Diagnostics.ActivityTagsCollection { ["pan123.resumed_from"] = held }));
         Pan123Log.Resuming(_logger, _fileId, held, size);
     }
 
@@ -90,7 +87,7 @@ internal sealed class DownloadTrace : IDisposable
         if (_span is not null)
         {
             _span.SetTag("error.type", failure is Pan123DownloadException download ? download.Failure.ToString() : failure.GetType().FullName);
-            _span.SetStatus(ActivityStatusCode.Error, failure.GetType().Name);
+            _span.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failure.GetType().Name);
         }
     }
 

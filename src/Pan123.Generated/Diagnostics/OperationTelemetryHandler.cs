@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Pan123;
 
 /// <summary>
@@ -17,7 +15,7 @@ internal sealed class OperationTelemetryHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var operation = OperationName.IdOf(request) ?? "unknown";
-        using var activity = Pan123Telemetry.Source.StartActivity("Pan123 " + operation, ActivityKind.Internal);
+        using var activity = Pan123Telemetry.Source.StartActivity("Pan123 " + operation, System.Diagnostics.ActivityKind.Internal);
         if (activity is not null)
         {
             activity.SetTag("pan123.operation", operation);
@@ -41,7 +39,7 @@ internal sealed class OperationTelemetryHandler : DelegatingHandler
                 if (envelope.Code is not 0)
                 {
                     activity.SetTag("error.type", envelope.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    activity.SetStatus(ActivityStatusCode.Error, outcome);
+                    activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, outcome);
                 }
             }
 
@@ -52,7 +50,7 @@ internal sealed class OperationTelemetryHandler : DelegatingHandler
             Pan123Telemetry.Request(operation, "error");
             activity?.SetTag("pan123.attempts", AttemptLoggingHandler.AttemptsOf(request));
             activity?.SetTag("error.type", e.GetType().FullName);
-            activity?.SetStatus(ActivityStatusCode.Error, e.GetType().Name);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
             throw;
         }
     }

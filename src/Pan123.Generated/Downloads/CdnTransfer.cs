@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Net;
-using System.Net.Http.Headers;
-
 namespace Pan123;
 
 /// <summary>
@@ -57,7 +53,7 @@ internal sealed class CdnTransfer(HttpClient cdn, Pan123DownloadOptions options,
     // exactly there; it stops early when the scheduler gave the claim's tail to another connection.
     private async Task<TransferAttempt> CopyBodyAsync(Stream body, RangeClaim claim, IByteTarget target, ProgressMeter meter, CancellationTokenSource stall, CancellationToken attempt, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(options.BufferSize);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(options.BufferSize);
         try
         {
             while (claim.Position < claim.End)
@@ -94,7 +90,7 @@ internal sealed class CdnTransfer(HttpClient cdn, Pan123DownloadOptions options,
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -105,26 +101,26 @@ internal sealed class CdnTransfer(HttpClient cdn, Pan123DownloadOptions options,
         var tag = response.Headers.ETag is { IsWeak: false } etag ? etag.Tag : null;
         switch (response.StatusCode)
         {
-            case HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From == claim.Position:
+            case System.Net.HttpStatusCode.PartialContent when response.Content.Headers.ContentRange?.From == claim.Position:
                 if (target.Validator is { } known && tag is not null && tag != known)
                 {
                     throw new RangesIgnoredException();
                 }
 
                 break;
-            case HttpStatusCode.OK when claim.Position == 0 && claim.End == file.Size:
+            case System.Net.HttpStatusCode.OK when claim.Position == 0 && claim.End == file.Size:
                 // The whole file was asked for (no Range header).
                 break;
-            case HttpStatusCode.OK when claim.Sole:
+            case System.Net.HttpStatusCode.OK when claim.Sole:
                 // The CDN ignored the range, or If-Range found different content: start again from byte 0.
                 await target.RestartAsync(cancellationToken).ConfigureAwait(false);
                 claim.RestartAtZero(file.Size);
                 break;
-            case HttpStatusCode.OK:
+            case System.Net.HttpStatusCode.OK:
                 throw new RangesIgnoredException();
-            case HttpStatusCode.PartialContent:
+            case System.Net.HttpStatusCode.PartialContent:
                 throw new Pan123DownloadException(file.FileId, DownloadFailure.TransferFailed, $"the CDN answered a range from byte {claim.Position} with {response.Content.Headers.ContentRange}.", 206);
-            case HttpStatusCode.RequestedRangeNotSatisfiable:
+            case System.Net.HttpStatusCode.RequestedRangeNotSatisfiable:
                 // What the part holds does not fit the file any more.
                 throw new RangesIgnoredException();
             default:
@@ -149,10 +145,10 @@ internal sealed class CdnTransfer(HttpClient cdn, Pan123DownloadOptions options,
             if (from > 0 || end < file.Size)
             {
                 // A range that runs to the end is asked for open-ended, as a single stream always was.
-                request.Headers.Range = new RangeHeaderValue(from, end < file.Size ? end - 1 : null);
+                request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(from, end < file.Size ? end - 1 : null);
                 if (target.Validator is { } validator)
                 {
-                    request.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue(validator));
+                    request.Headers.IfRange = new System.Net.Http.Headers.RangeConditionHeaderValue(new System.Net.Http.Headers.EntityTagHeaderValue(validator));
                 }
             }
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Pan123;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace Pan123;
 /// </summary>
 internal sealed class ContentHash : IDisposable
 {
-    private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+    private readonly System.Security.Cryptography.IncrementalHash _md5 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.MD5);
 
     /// <summary>How many bytes from byte 0 have been hashed.</summary>
     public long Position { get; private set; }

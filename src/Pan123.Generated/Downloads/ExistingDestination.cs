@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Pan123;
 
 /// <summary>What is already at a download's destination, compared with the file on the platform.</summary>
@@ -40,7 +38,7 @@ internal static class ExistingDestinations
             }
 
 #pragma warning disable CA5351 // MD5 is the platform's etag: a comparison of content, not a security measure.
-            var actual = Convert.ToHexStringLower(await MD5.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+            var actual = Convert.ToHexStringLower(await System.Security.Cryptography.MD5.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
 #pragma warning restore CA5351
             return string.Equals(actual, md5Hex, StringComparison.OrdinalIgnoreCase) ? ExistingDestination.Identical : ExistingDestination.Different;
         }

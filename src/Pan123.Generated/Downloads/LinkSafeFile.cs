@@ -1,7 +1,6 @@
-using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
-
 namespace Pan123;
+
+using Microsoft.Win32.SafeHandles;
 
 /// <summary>
 /// Opens the files a download writes (<c>.part</c>, its note) so that a symbolic link planted at
@@ -71,11 +70,11 @@ internal static partial class LinkSafeFile
         var fd = Native.Open(path, Native.Flags.ReadWrite | Native.Flags.Create | Native.Flags.Exclusive | Native.Flags.CloseOnExec, 0x1A4 /* 0644 */);
         if (fd < 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             return errno == Native.EEXIST ? null : throw Native.Failure(errno, path, "create");
         }
 
-        return Lock(new SafeFileHandle(fd, ownsHandle: true), path);
+        return Lock(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), path);
     }
 
     /// <summary>Opens an existing regular file, never through a link; <see langword="null"/> when there is none.</summary>
@@ -105,14 +104,14 @@ internal static partial class LinkSafeFile
         var fd = Native.Open(path, Native.Flags.ReadWrite | Native.Flags.NoFollow | Native.Flags.NonBlocking | Native.Flags.CloseOnExec, 0);
         if (fd < 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             return errno == Native.ENOENT ? null
                 : errno == Native.ELOOP ? throw new LinkRefusedException(path)
                 : errno is Native.ENXIO or Native.EISDIR ? throw new LinkRefusedException(path, "is not a regular file")
                 : throw Native.Failure(errno, path, "open");
         }
 
-        var stream = Lock(new SafeFileHandle(fd, ownsHandle: true), path);
+        var stream = Lock(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true), path);
         try
         {
             var opened = Native.Identify(stream.SafeFileHandle, path: null)!.Value;
@@ -157,15 +156,15 @@ internal static partial class LinkSafeFile
             return;
         }
 
-        using var handle = new SafeFileHandle(fd, ownsHandle: true);
+        using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
         _ = Native.FSync(handle);
     }
 
-    private static LockedFileStream Lock(SafeFileHandle handle, string path)
+    private static LockedFileStream Lock(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path)
     {
         if (Native.Flock(handle, Native.LockExclusive | Native.LockNonBlocking) != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             handle.Dispose();
             throw errno == Native.EWOULDBLOCK ? new FileInUseException(path) : Native.Failure(errno, path, "lock");
         }
@@ -186,7 +185,7 @@ internal static partial class LinkSafeFile
     /// anyone in this process between our open and its exec holds a copy of the descriptor, and with
     /// it the lock, after our close: the finished file would then look in use for a moment.
     /// </summary>
-    private sealed class LockedFileStream(SafeFileHandle handle) : FileStream(handle, FileAccess.ReadWrite, bufferSize: 0)
+    private sealed class LockedFileStream(Microsoft.Win32.SafeHandles.SafeFileHandle handle) : FileStream(handle, FileAccess.ReadWrite, bufferSize: 0)
     {
         protected override void Dispose(bool disposing)
         {
@@ -221,7 +220,7 @@ internal static partial class LinkSafeFile
         private const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100, AtEmptyPath = 0x1000;
         private const uint StatxTypeModeIno = 0x1 | 0x2 | 0x100;
 
-        private static readonly bool IsArm = RuntimeInformation.ProcessArchitecture is Architecture.Arm or Architecture.Arm64;
+        private static readonly bool IsArm = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture is System.Runtime.InteropServices.Architecture.Arm or System.Runtime.InteropServices.Architecture.Arm64;
 
         public static class Flags
         {
@@ -231,10 +230,10 @@ internal static partial class LinkSafeFile
         }
 
         public static IOException Failure(int errno, string path, string action) =>
-            new($"Could not {action} '{path}': {Marshal.GetPInvokeErrorMessage(errno)}.");
+            new($"Could not {action} '{path}': {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}.");
 
         /// <summary>The file behind <paramref name="handle"/>, or at <paramref name="path"/> without following a link; null when nothing is there.</summary>
-        public static unsafe FileIdentity? Identify(SafeFileHandle? handle, string? path)
+        public static unsafe FileIdentity? Identify(Microsoft.Win32.SafeHandles.SafeFileHandle? handle, string? path)
         {
             var buffer = stackalloc byte[256];
             var result = handle is not null
@@ -242,7 +241,7 @@ internal static partial class LinkSafeFile
                 : Statx(AtFdCwd, path!, AtSymlinkNoFollow, StatxTypeModeIno, buffer);
             if (result != 0)
             {
-                var errno = Marshal.GetLastPInvokeError();
+                var errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                 return errno == ENOENT ? null : throw Failure(errno, path ?? "an open file", "inspect");
             }
 
@@ -253,20 +252,20 @@ internal static partial class LinkSafeFile
             return new FileIdentity(device, inode, (mode & 0xF000) == 0x8000);
         }
 
-        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
         public static partial int Open(string path, int flags, int mode);
 
-        [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
-        public static partial int Flock(SafeFileHandle handle, int operation);
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+        public static partial int Flock(Microsoft.Win32.SafeHandles.SafeFileHandle handle, int operation);
 
-        [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-        public static partial int FSync(SafeFileHandle handle);
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+        public static partial int FSync(Microsoft.Win32.SafeHandles.SafeFileHandle handle);
 
-        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
         private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
 
-        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        private static unsafe partial int StatxHandle(SafeFileHandle handle, string path, int flags, uint mask, byte* buffer);
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8)]
+        private static unsafe partial int StatxHandle(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path, int flags, uint mask, byte* buffer);
     }
 
     private readonly record struct FileIdentity(ulong Device, ulong Inode, bool IsRegularFile);

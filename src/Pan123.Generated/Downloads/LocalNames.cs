@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Pan123;
 
 /// <summary>
@@ -40,7 +38,7 @@ internal static class LocalNames
         var dot = name.LastIndexOf('.');
         var (stem, extension) = dot > 0 ? (name[..dot], name[dot..]) : (name, string.Empty);
         var mark = attempt == 0 ? $" ({id})" : $" ({id}-{attempt})";
-        var result = new StringBuilder(stem).Append(mark).Append(extension).ToString();
+        var result = new System.Text.StringBuilder(stem).Append(mark).Append(extension).ToString();
         return SafeFileName.From(result, id);
     }
 }

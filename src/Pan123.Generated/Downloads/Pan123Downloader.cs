@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace Pan123;
 
 /// <summary>
@@ -22,7 +19,7 @@ public class Pan123Downloader
     private readonly HttpClient _cdn;
     private readonly Pan123DownloadOptions _options;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
+    private readonly Microsoft.Extensions.Logging.ILogger _logger;
 
     /// <summary>The settings this downloader (and a batch over it) works with.</summary>
     internal Pan123DownloadOptions Options => _options;
@@ -58,9 +55,9 @@ public class Pan123Downloader
     }
 
     /// <summary>A downloader that shares <paramref name="budget"/> with the other downloaders of its registration.</summary>
-    internal Pan123Downloader(IPan123FilesClient files, IPan123DirectLinkClient? directLinks, HttpClient cdn, Pan123DownloadOptions? options, TimeProvider? timeProvider, ConnectionBudget? budget, ILogger? logger)
+    internal Pan123Downloader(IPan123FilesClient files, IPan123DirectLinkClient? directLinks, HttpClient cdn, Pan123DownloadOptions? options, TimeProvider? timeProvider, ConnectionBudget? budget, Microsoft.Extensions.Logging.ILogger? logger)
     {
-        _logger = logger ?? NullLogger.Instance;
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(cdn);
         _options = options ?? new Pan123DownloadOptions();

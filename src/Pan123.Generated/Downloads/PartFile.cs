@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Threading.Channels;
-
 namespace Pan123;
 
 /// <summary>
@@ -47,8 +44,8 @@ internal sealed class PartFile : IByteTarget, IAsyncDisposable
     private TaskCompletionSource _saved = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly SemaphoreSlim _checkpointing = new(1, 1);
-    private readonly Channel<bool> _checkpointDue = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Channel<bool> _hashDue = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly System.Threading.Channels.Channel<bool> _checkpointDue = System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
+    private readonly System.Threading.Channels.Channel<bool> _hashDue = System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
     private CancellationTokenSource? _background;
     private Task _checkpoints = Task.CompletedTask;
     private Task _hashing = Task.CompletedTask;
@@ -435,7 +432,7 @@ internal sealed class PartFile : IByteTarget, IAsyncDisposable
     // The hash must see the bytes in order: it reads back (from the page cache) the prefix it has not seen.
     private async Task HashPrefixAsync(CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ReadBackChunk);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ReadBackChunk);
         try
         {
             while (true)
@@ -463,7 +460,7 @@ internal sealed class PartFile : IByteTarget, IAsyncDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -1,7 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Pan123;
+
+using System.Text.Json;
 
 /// <summary>
 /// The <c>.part.json</c> note beside a part file: which file and content the part holds (file id, MD5),
@@ -31,20 +30,20 @@ internal sealed record PartNote(long FileId, string Md5, string? Validator, long
     {
         try
         {
-            return JsonSerializer.Deserialize(json, PartNoteJson.Default.PartNote);
+            return System.Text.Json.JsonSerializer.Deserialize(json, PartNoteJson.Default.PartNote);
         }
-        catch (JsonException)
+        catch (System.Text.Json.JsonException)
         {
             return null;
         }
     }
 
-    public string ToJson() => JsonSerializer.Serialize(this, PartNoteJson.Default.PartNote);
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, PartNoteJson.Default.PartNote);
 }
 
 /// <summary>
 /// The note's JSON, generated at compile time (System.Text.Json source generation): no reflection, so
 /// a trimmed, native pan123 reads and writes notes as the framework-dependent one does.
 /// </summary>
-[JsonSerializable(typeof(PartNote))]
-internal sealed partial class PartNoteJson : JsonSerializerContext;
+[System.Text.Json.Serialization.JsonSerializable(typeof(PartNote))]
+internal sealed partial class PartNoteJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Pan123;
 
 /// <summary>
@@ -21,7 +17,7 @@ public static class SafeFileName
     /// <summary>The most UTF-8 bytes a file name may have on common file systems (ext4, NTFS in UTF-16 units, APFS).</summary>
     public const int MaxBytes = 255;
 
-    private static readonly SearchValues<char> Invalid = SearchValues.Create(['/', '\\', ':', '*', '?', '"', '<', '>', '|']);
+    private static readonly System.Buffers.SearchValues<char> Invalid = System.Buffers.SearchValues.Create(['/', '\\', ':', '*', '?', '"', '<', '>', '|']);
 
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -65,23 +61,23 @@ public static class SafeFileName
             name = "_" + name;
         }
 
-        return Shorten(name, MaxBytes - PartFile.Suffixes.Max(s => Encoding.UTF8.GetByteCount(s)));
+        return Shorten(name, MaxBytes - PartFile.Suffixes.Max(s => System.Text.Encoding.UTF8.GetByteCount(s)));
     }
 
     // Cuts the name before its extension at a character boundary and marks the cut with a hash of the whole name.
     private static string Shorten(string name, int maxBytes)
     {
-        if (Encoding.UTF8.GetByteCount(name) <= maxBytes)
+        if (System.Text.Encoding.UTF8.GetByteCount(name) <= maxBytes)
         {
             return name;
         }
 
         var dot = name.LastIndexOf('.');
         var extension = dot > 0 && name.Length - dot <= 16 ? name[dot..] : string.Empty;
-        var mark = "~" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8];
-        var budget = maxBytes - Encoding.UTF8.GetByteCount(extension) - mark.Length;
+        var mark = "~" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..8];
+        var budget = maxBytes - System.Text.Encoding.UTF8.GetByteCount(extension) - mark.Length;
         var stem = name[..(name.Length - extension.Length)];
-        var cut = new StringBuilder();
+        var cut = new System.Text.StringBuilder();
         var used = 0;
         foreach (var rune in stem.EnumerateRunes())
         {

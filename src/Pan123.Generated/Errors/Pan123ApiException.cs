@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Pan123;
 
 /// <summary>
@@ -17,7 +15,7 @@ public sealed class Pan123ApiException : Pan123Exception
     /// <param name="traceId">The envelope's <c>x-traceID</c>.</param>
     public Pan123ApiException(string operation, int status, int errorCode, string? platformMessage, string? traceId = null)
         : base(
-            Describe(operation, status, "platform code " + errorCode.ToString(CultureInfo.InvariantCulture) + ": " + (platformMessage ?? "(no message)") + (PlatformAdvice.For(errorCode, platformMessage) is { } advice ? " (" + advice + ")" : string.Empty), traceId, bodyExcerpt: null),
+            Describe(operation, status, "platform code " + errorCode.ToString(System.Globalization.CultureInfo.InvariantCulture) + ": " + (platformMessage ?? "(no message)") + (PlatformAdvice.For(errorCode, platformMessage) is { } advice ? " (" + advice + ")" : string.Empty), traceId, bodyExcerpt: null),
             operation,
             status,
             traceId,

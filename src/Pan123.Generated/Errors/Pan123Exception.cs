@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Pan123;
 
 /// <summary>
@@ -38,9 +35,9 @@ public abstract class Pan123Exception : Exception
     // One message shape for every failure, so logs read alike: what failed, how, and what to quote.
     private protected static string Describe(string? operation, int status, string problem, string? traceId, string? bodyExcerpt)
     {
-        var message = new StringBuilder();
+        var message = new System.Text.StringBuilder();
         message.Append(operation ?? "123pan request").Append(" failed: ").Append(problem);
-        message.Append(" (HTTP ").Append(status.ToString(CultureInfo.InvariantCulture));
+        message.Append(" (HTTP ").Append(status.ToString(System.Globalization.CultureInfo.InvariantCulture));
         message.Append(", x-traceID: ").Append(string.IsNullOrEmpty(traceId) ? "none" : traceId).Append(')');
         if (!string.IsNullOrEmpty(bodyExcerpt))
         {

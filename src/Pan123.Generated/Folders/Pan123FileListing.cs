@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Pan123;
 
 /// <summary>Folder listings and paths on top of <see cref="IPan123FilesClient.GetFileListAsync"/>.</summary>
@@ -20,7 +18,7 @@ public static class Pan123FileListing
     /// <param name="pageSize">Entries per page, 1 to <see cref="MaxPageSize"/>.</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The entries, page after page.</returns>
-    public static async IAsyncEnumerable<FileItem> ListFilesAsync(this IPan123FilesClient files, long parentFileId, int pageSize = MaxPageSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static async IAsyncEnumerable<FileItem> ListFilesAsync(this IPan123FilesClient files, long parentFileId, int pageSize = MaxPageSize, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentOutOfRangeException.ThrowIfNegative(parentFileId);

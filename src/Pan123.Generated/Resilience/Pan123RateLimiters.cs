@@ -1,7 +1,6 @@
-using System.Collections.Frozen;
-using System.Threading.RateLimiting;
-
 namespace Pan123;
+
+using System.Collections.Frozen;
 
 /// <summary>
 /// Client-side request rates per operation for one registered client (one account): at most N
@@ -19,7 +18,7 @@ internal sealed class Pan123RateLimiters : IPan123RateLimiter, IDisposable
 {
     public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(1025);
 
-    private readonly FrozenDictionary<string, SlidingWindow> _windows;
+    private readonly System.Collections.Frozen.FrozenDictionary<string, SlidingWindow> _windows;
     private readonly TimeProvider _time;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _pausedUntil = new(StringComparer.Ordinal);
 
@@ -141,9 +140,9 @@ internal sealed class Pan123RateLimiters : IPan123RateLimiter, IDisposable
     }
 
     /// <summary>The lease Polly's rate-limiter strategy gets once <see cref="WaitAsync"/> let a request go.</summary>
-    internal sealed class Granted : RateLimitLease
+    internal sealed class Granted : System.Threading.RateLimiting.RateLimitLease
     {
-        public static readonly RateLimitLease Lease = new Granted();
+        public static readonly System.Threading.RateLimiting.RateLimitLease Lease = new Granted();
 
         public override bool IsAcquired => true;
 

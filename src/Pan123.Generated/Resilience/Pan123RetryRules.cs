@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using Polly;
-
 namespace Pan123;
 
 /// <summary>
@@ -20,13 +16,13 @@ internal static class Pan123RetryRules
     /// live ones per client id, so it is retried only when it provably minted none: the connection was
     /// refused, or the answer was 429. A timeout or a 5xx may have minted one, so it is not retried.
     /// </summary>
-    public static ValueTask<bool> ShouldRetryTokenRequestAsync(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken) =>
+    public static ValueTask<bool> ShouldRetryTokenRequestAsync(Polly.Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken) =>
         ValueTask.FromResult(!cancellationToken.IsCancellationRequested && (
-            outcome.Exception is HttpRequestException { InnerException: SocketException { SocketErrorCode: SocketError.ConnectionRefused } }
-            || outcome.Result is { StatusCode: HttpStatusCode.TooManyRequests }
-            || (outcome.Result is { StatusCode: HttpStatusCode.OK } response && ResponseEnvelope.Of(response).Code == Pan123ErrorCodes.TooManyRequests)));
+            outcome.Exception is HttpRequestException { InnerException: System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } }
+            || outcome.Result is { StatusCode: System.Net.HttpStatusCode.TooManyRequests }
+            || (outcome.Result is { StatusCode: System.Net.HttpStatusCode.OK } response && ResponseEnvelope.Of(response).Code == Pan123ErrorCodes.TooManyRequests)));
 
-    public static ValueTask<bool> ShouldRetryAsync(Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken)
+    public static ValueTask<bool> ShouldRetryAsync(Polly.Outcome<HttpResponseMessage> outcome, CancellationToken cancellationToken)
     {
         if (outcome.Exception is HttpRequestException or Polly.Timeout.TimeoutRejectedException)
         {
@@ -40,16 +36,16 @@ internal static class Pan123RetryRules
 
         var status = (int)response.StatusCode;
         return ValueTask.FromResult(status is 408 or 429 or >= 500
-            || (response.StatusCode == HttpStatusCode.OK && ResponseEnvelope.Of(response).Code is { } code && Pan123ErrorCodes.IsTransient(code)));
+            || (response.StatusCode == System.Net.HttpStatusCode.OK && ResponseEnvelope.Of(response).Code is { } code && Pan123ErrorCodes.IsTransient(code)));
     }
 
     /// <summary>Why <paramref name="outcome"/> is retried, for the retry's log, metric and span event.</summary>
-    public static string Reason(Outcome<HttpResponseMessage> outcome) => outcome switch
+    public static string Reason(Polly.Outcome<HttpResponseMessage> outcome) => outcome switch
     {
         { Exception: Polly.Timeout.TimeoutRejectedException } => "timeout",
         { Exception: not null } => "connection_error",
-        { Result.StatusCode: HttpStatusCode.TooManyRequests } => "rate_limited",
-        { Result.StatusCode: HttpStatusCode.RequestTimeout } => "timeout",
+        { Result.StatusCode: System.Net.HttpStatusCode.TooManyRequests } => "rate_limited",
+        { Result.StatusCode: System.Net.HttpStatusCode.RequestTimeout } => "timeout",
         { Result: { } response } when (int)response.StatusCode >= 500 => "server_error",
         { Result: { } response } => ResponseEnvelope.Of(response).Code switch
         {
@@ -61,11 +57,11 @@ internal static class Pan123RetryRules
     };
 
     /// <summary>The delay the server asked for (Retry-After, or 1 s for code 20103); null for the exponential backoff.</summary>
-    public static ValueTask<TimeSpan?> ServerDelayAsync(Outcome<HttpResponseMessage> outcome, TimeProvider time) =>
+    public static ValueTask<TimeSpan?> ServerDelayAsync(Polly.Outcome<HttpResponseMessage> outcome, TimeProvider time) =>
         ValueTask.FromResult(
             outcome.Result is not { } response ? null
             : response.Headers.RetryAfter is { } retryAfter ? retryAfter.Delta ?? (retryAfter.Date is { } date ? Max(date - time.GetUtcNow(), TimeSpan.Zero) : null)
-            : response.StatusCode == HttpStatusCode.OK && ResponseEnvelope.Of(response).Code == Pan123ErrorCodes.FileVerifying ? FileVerifyingDelay
+            : response.StatusCode == System.Net.HttpStatusCode.OK && ResponseEnvelope.Of(response).Code == Pan123ErrorCodes.FileVerifying ? FileVerifyingDelay
             : (TimeSpan?)null);
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
