@@ -11,7 +11,7 @@ fail() { echo "contract pipeline check: FAILED: $*" >&2; exit 1; }
 copy() {
   rm -rf "$work/copy"
   mkdir -p "$work/copy"
-  cp -r "$root/openapi" "$root/.spectral.yaml" "$work/copy/"
+  cp -r "$root/openapi" "$root/.spectral.yaml" "$root/templates" "$work/copy/"
   sed "s:<Version>.*</Version>:<Version>$1</Version>:" "$root/Directory.Build.props" >"$work/copy/Directory.Build.props"
 }
 edit() { python3 - "$work/copy/openapi/pan123.yaml" "$1" "$2" <<'PY'
@@ -31,10 +31,17 @@ end = text.index('  /api/v2/file/list:\n')
 open(path, 'w', encoding='utf-8').write(text[:start] + text[end:])
 PY
 }
+# add_schema NAME: a schema NAME, used by a property of DownloadInfo (an unused one would fail the lint for that alone).
+add_schema() {
+  edit "      required: [downloadUrl]\n      properties:\n" "      required: [downloadUrl]\n      properties:\n        with$1:\n          description: A test property.\n          allOf:\n            - \$ref: \"#/components/schemas/$1\"\n"
+  edit "  schemas:\n" "  schemas:\n    $1:\n      type: object\n      description: A test schema.\n      properties:\n        id:\n          type: integer\n          format: int64\n          description: An id.\n"
+}
+# expect pass|fail WHAT STEP [TEXT]: TEXT, when given, must be in the output (the failure is the one meant).
 expect() {
-  local want=$1 what=$2 step=$3
+  local want=$1 what=$2 step=$3 text=${4:-}
   if ROOT="$work/copy" "$root/scripts/contract.sh" "$step" >"$work/out" 2>&1; then got=pass; else got=fail; fi
   [ "$got" = "$want" ] || { cat "$work/out" >&2; fail "$what: expected $step to $want, it did $got"; }
+  [ -z "$text" ] || grep -qF -- "$text" "$work/out" || { cat "$work/out" >&2; fail "$what: the output does not say '$text'"; }
   echo "contract pipeline check: $what: $step ${want}ed as it should"
 }
 
@@ -51,8 +58,12 @@ sed -i '/x-rate-limit: none/d' "$work/copy/openapi/pan123.yaml"
 expect fail "an operation without x-rate-limit" lint
 
 copy 0.1.1
-edit "  schemas:\n" "  schemas:\n    FileInfo:\n      type: object\n      description: One file.\n      properties:\n        fileId:\n          type: integer\n          format: int64\n          description: The id.\n"
-expect fail "a schema named like a .NET type (FileInfo)" lint
+add_schema FileInfo
+expect fail "a schema named like a .NET type (FileInfo)" lint "pan123-schema-name-not-bcl"
+
+copy 0.1.1
+add_schema Counter
+expect pass "a schema named like a type outside the namespaces every project imports (Counter)" lint
 
 copy 0.1.1
 remove_file_detail
