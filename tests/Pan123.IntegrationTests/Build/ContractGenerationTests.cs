@@ -121,6 +121,25 @@ public sealed class ContractGenerationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_schema_named_like_a_type_every_project_imports_stops_the_build_naming_it()
+    {
+        // A Pan123.CancellationToken would be ambiguous in every file with `using Pan123;` and .NET's
+        // implicit usings. The generator says so by name rather than let a hundred compiler errors say it.
+        var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
+        var yaml = await File.ReadAllTextAsync(contract);
+        const string Anchor = "      required: [downloadUrl]\n      properties:\n";
+        const string Property = "        token:\n          description: A test property.\n          allOf:\n            - $ref: \"#/components/schemas/CancellationToken\"\n";
+        const string Schema = "    CancellationToken:\n      type: object\n      description: A test schema.\n      properties:\n        id:\n          type: integer\n          format: int64\n          description: An id.\n";
+        await File.WriteAllTextAsync(contract, yaml.Replace(Anchor, Anchor + Property, StringComparison.Ordinal).Replace("  schemas:\n", "  schemas:\n" + Schema, StringComparison.Ordinal));
+
+        var (exitCode, output) = await RunDotnetAsync("build");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Schema 'CancellationToken' is named like a type every .NET project imports", output, StringComparison.Ordinal);
+        Assert.Contains("rename the schema in openapi/pan123.yaml", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_new_tag_gets_a_documented_client_that_AddPan123Client_registers_with_no_csharp()
     {
         var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
