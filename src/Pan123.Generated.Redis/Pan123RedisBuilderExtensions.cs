@@ -43,9 +43,11 @@ public static class Pan123RedisBuilderExtensions
         builder.AddPan123Redis(sp => () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()), configure);
 
     /// <summary>
-    /// A StackExchange.Redis connection that fails fast rather than hangs: it connects in the
-    /// background (a fleet must start while Redis restarts), and a command sent while it is down fails
-    /// at once instead of waiting in a backlog.
+    /// A StackExchange.Redis connection that fails fast rather than hangs, for an application that
+    /// registers its own <see cref="IConnectionMultiplexer"/>: one connect attempt with timeouts of at most
+    /// 2 s, then it goes on connecting in the background (a fleet must start while Redis restarts), and a
+    /// command sent while it is down fails at once instead of waiting in a backlog. The connection-string
+    /// overload of <c>AddPan123Redis</c> makes the same connection, asynchronously, on the first call.
     /// </summary>
     /// <param name="connectionString">The configuration string.</param>
     /// <returns>The connection.</returns>
