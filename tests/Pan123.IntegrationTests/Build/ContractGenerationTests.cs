@@ -108,12 +108,7 @@ public sealed class ContractGenerationTests : IDisposable
         Assert.Contains("Option", names);
         Assert.Contains("IDatabase", names);
         CopyProjects("Pan123.Generated.Redis", "Pan123.Cli", "Pan123.Sandbox", "Pan123.Sandbox.Host");
-        var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
-        var yaml = await File.ReadAllTextAsync(contract);
-        const string Anchor = "      required: [downloadUrl]\n      properties:\n";
-        var properties = string.Concat(names.Select(name => $"        with{name}:\n          description: A test property.\n          allOf:\n            - $ref: \"#/components/schemas/{name}\"\n"));
-        var schemas = string.Concat(names.Select(name => $"    {name}:\n      type: object\n      description: A test schema.\n      properties:\n        id:\n          type: integer\n          format: int64\n          description: An id.\n"));
-        await File.WriteAllTextAsync(contract, yaml.Replace(Anchor, Anchor + properties, StringComparison.Ordinal).Replace("  schemas:\n", "  schemas:\n" + schemas, StringComparison.Ordinal));
+        await AddSchemasAsync(names);
 
         await DotnetAsync("build", Path.Combine(_copy, "src", "Pan123.Cli"));
 
@@ -125,12 +120,7 @@ public sealed class ContractGenerationTests : IDisposable
     {
         // A Pan123.CancellationToken would be ambiguous in every file with `using Pan123;` and .NET's
         // implicit usings. The generator says so by name rather than let a hundred compiler errors say it.
-        var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
-        var yaml = await File.ReadAllTextAsync(contract);
-        const string Anchor = "      required: [downloadUrl]\n      properties:\n";
-        const string Property = "        token:\n          description: A test property.\n          allOf:\n            - $ref: \"#/components/schemas/CancellationToken\"\n";
-        const string Schema = "    CancellationToken:\n      type: object\n      description: A test schema.\n      properties:\n        id:\n          type: integer\n          format: int64\n          description: An id.\n";
-        await File.WriteAllTextAsync(contract, yaml.Replace(Anchor, Anchor + Property, StringComparison.Ordinal).Replace("  schemas:\n", "  schemas:\n" + Schema, StringComparison.Ordinal));
+        await AddSchemasAsync(["CancellationToken"]);
 
         var (exitCode, output) = await RunDotnetAsync("build");
 
@@ -196,6 +186,18 @@ public sealed class ContractGenerationTests : IDisposable
         Assert.Contains(Anchor, yaml, StringComparison.Ordinal);
         var index = yaml.IndexOf(Anchor, StringComparison.Ordinal) + Anchor.Length - "      responses:\n".Length;
         await File.WriteAllTextAsync(contract, yaml.Insert(index, parameter));
+    }
+
+    // One schema per name (an object with an id), each used by a property of DownloadInfo so it is generated.
+    private async Task AddSchemasAsync(IEnumerable<string> names)
+    {
+        var contract = Path.Combine(_copy, "openapi", "pan123.yaml");
+        var yaml = await File.ReadAllTextAsync(contract);
+        const string Anchor = "      required: [downloadUrl]\n      properties:\n";
+        Assert.Contains(Anchor, yaml, StringComparison.Ordinal);
+        var properties = string.Concat(names.Select(name => $"        with{name}:\n          description: A test property.\n          allOf:\n            - $ref: \"#/components/schemas/{name}\"\n"));
+        var schemas = string.Concat(names.Select(name => $"    {name}:\n      type: object\n      description: A test schema.\n      properties:\n        id:\n          type: integer\n          format: int64\n          description: An id.\n"));
+        await File.WriteAllTextAsync(contract, yaml.Replace(Anchor, Anchor + properties, StringComparison.Ordinal).Replace("  schemas:\n", "  schemas:\n" + schemas, StringComparison.Ordinal));
     }
 
     private IReadOnlyList<string> PropertiesOf(string typeName)
